@@ -1,0 +1,15 @@
+"""Contract checks that every keras-boost layer and callback passes.
+
+They are public so that users can hold their own custom layers and callbacks
+to the same standard:
+
+>>> from keras_boost.testing import check_layer_contract
+>>> import keras
+>>> check_layer_contract(keras.layers.GaussianNoise, {"stddev": 0.1, "seed": 1},
+...                      input_shape=(4, 3))
+"""
+
+from keras_boost.testing.callback_contract import check_callback_contract
+from keras_boost.testing.contracts import ContractError, check_layer_contract
+
+__all__ = ["ContractError", "check_callback_contract", "check_layer_contract"]
