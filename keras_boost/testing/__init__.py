@@ -11,5 +11,13 @@ to the same standard:
 
 from keras_boost.testing.callback_contract import check_callback_contract
 from keras_boost.testing.contracts import ContractError, check_layer_contract
+from keras_boost.testing.replay import ReplayModel, ReplayResult, replay
 
-__all__ = ["ContractError", "check_callback_contract", "check_layer_contract"]
+__all__ = [
+    "ContractError",
+    "ReplayModel",
+    "ReplayResult",
+    "check_callback_contract",
+    "check_layer_contract",
+    "replay",
+]

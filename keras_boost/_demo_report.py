@@ -1,0 +1,75 @@
+"""The demo's outputs: the console table, the plots and ``report.md``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+_ROWS = (
+    ("test accuracy", lambda r: f"{r.test_accuracy:.4f}"),
+    ("epochs trained", lambda r: str(r.epochs)),
+    ("wall time (s)", lambda r: f"{r.wall_time:.1f}"),
+    ("parameters", lambda r: f"{r.params:,}"),
+)
+
+
+def _rows(runs):
+    extra = []
+    for run in runs:
+        for key in getattr(run, "extra", {}) or {}:
+            if key not in extra:
+                extra.append(key)
+    rows = [(label, [fmt(r) for r in runs]) for label, fmt in _ROWS]
+    rows += [(key, [str((getattr(r, "extra", {}) or {}).get(key, "-")) for r in runs])
+             for key in extra]
+    return rows
+
+
+def print_table(runs, console: Console) -> None:
+    """Print the runs side by side as a rich table."""
+    table = Table(title="keras-boost demo: digits CNN")
+    table.add_column("")
+    for run in runs:
+        table.add_column(run.name, justify="right")
+    for label, values in _rows(runs):
+        table.add_row(label, *values)
+    console.print(table)
+
+
+def plot_learning_curves(runs, path: Path) -> Path:
+    """Plot training and validation loss of every run into one PNG."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6 * len(runs), 4), layout="constrained")
+    axes = figure.subplots(1, len(runs), squeeze=False)[0]
+    for ax, run in zip(axes, runs, strict=True):
+        epochs = range(1, len(run.history["loss"]) + 1)
+        ax.plot(epochs, run.history["loss"], label="training loss")
+        if "val_loss" in run.history:
+            ax.plot(epochs, run.history["val_loss"], label="validation loss")
+        for marker in getattr(run, "markers", []) or []:
+            ax.axvline(marker["epoch"], linestyle="--", color=marker.get("color", "gray"),
+                       label=marker["label"])
+        ax.set(title=run.name, xlabel="epoch", ylabel="loss")
+        ax.legend()
+    figure.savefig(path, dpi=100)
+    return path
+
+
+def write_report(runs, settings, plots, path: Path) -> Path:
+    """Write ``report.md``: the table, the settings, notes and the plots."""
+    header = "| | " + " | ".join(r.name for r in runs) + " |"
+    lines = ["# keras-boost demo report", "",
+             "A small CNN on scikit-learn's bundled 8x8 digits images (no download).", "",
+             header, "|---" * (len(runs) + 1) + "|"]
+    lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in _rows(runs)]
+    lines += ["", "## Settings", ""]
+    lines += [f"- {key}: {value}" for key, value in settings.items()]
+    for run in runs:
+        if run.notes:
+            lines += ["", f"## {run.name}", ""] + [f"- {note}" for note in run.notes]
+    lines += ["", "## Plots", ""] + [f"![{p.stem}]({p.name})" for p in plots]
+    path.write_text("\n".join(lines) + "\n")
+    return path
