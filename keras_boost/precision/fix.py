@@ -1,0 +1,65 @@
+"""``fix_output_dtype``: a copy of a model whose output layers compute in float32."""
+
+from __future__ import annotations
+
+import keras
+
+from keras_boost.precision.audit import _HALF, _output_layers
+from keras_boost.precision.context import _global_policy
+
+
+def fix_output_dtype(model: keras.Model, dtype: str = "float32") -> keras.Model:
+    """Return a copy of ``model`` whose output layers compute in ``dtype``; ``model`` is untouched.
+
+    Use it when ``audit(model)`` reports ``float16-output``/``half-output``
+    and you cannot (or would rather not) edit the code that builds the model.
+    The copy has the same weights and the model's own policy (so ``compile``
+    still adds loss scaling under ``mixed_float16``); it is compiled like the
+    original when the original was compiled (fresh optimizer state).
+
+    Args:
+        model: a functional or Sequential ``keras.Model``.
+        dtype: the policy for the output layers. Default ``"float32"``.
+
+    Returns:
+        A new ``keras.Model``, also when no output layer needed a change.
+
+    Raises:
+        TypeError: for a subclassed model (set ``dtype="float32"`` on its output
+            layer in ``__init__`` instead) or a non-model.
+        ValueError: for a ``dtype`` other than ``"float32"``/``"float64"``.
+
+    Example:
+        >>> import keras
+        >>> from keras_boost.precision import fix_output_dtype, mixed_precision
+        >>> with mixed_precision("mixed_float16"):
+        ...     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, "softmax")])
+        >>> fixed = fix_output_dtype(model)
+        >>> model.layers[-1].compute_dtype, fixed.layers[-1].compute_dtype
+        ('float16', 'float32')
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"`fix_output_dtype` expects a keras.Model. Received: "
+                        f"{type(model).__name__}. Pass a functional or Sequential model.")
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"`fix_output_dtype` expects dtype 'float32' or 'float64'. Received: "
+                         f"dtype={dtype!r}. Pass dtype='float32'.")
+    targets = {layer.name for layer in _output_layers(model) if layer.compute_dtype in _HALF}
+
+    def clone_layer(layer):
+        config = layer.get_config()
+        if layer.name in targets:
+            config["dtype"] = dtype
+        return layer.__class__.from_config(config)
+
+    try:
+        with _global_policy(model.dtype_policy):  # the copy keeps the model's own policy
+            copy = keras.models.clone_model(model, clone_function=clone_layer)
+    except ValueError as error:
+        raise TypeError("`fix_output_dtype` can copy functional and Sequential models only. "
+                        f"Received: {type(model).__name__} ({error}). In a subclassed model, "
+                        "create the output layer with dtype='float32' instead.") from error
+    copy.set_weights(model.get_weights())
+    if getattr(model, "compiled", False) and model.optimizer is not None:
+        copy.compile_from_config(model.get_compile_config())
+    return copy

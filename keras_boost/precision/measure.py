@@ -1,0 +1,98 @@
+"""Time a few training steps of one model under several dtype policies."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+import keras
+import numpy as np
+
+from keras_boost.precision.context import mixed_precision
+
+#: A candidate whose step is this many times slower than float32 stops being timed.
+_GIVE_UP_FACTOR = 3.0
+
+
+def _clone_under(model: keras.Model, policy: str) -> keras.Model:
+    """A fresh copy of a compiled functional/Sequential ``model`` whose layers follow ``policy``.
+
+    Layers that ran under the model's own policy follow ``policy``; layers the
+    user pinned to another dtype (a float32 output layer) keep theirs.
+    """
+    own = model.dtype_policy.name
+
+    def clone_layer(layer):
+        config = layer.get_config()
+        if layer.dtype_policy.name == own:
+            config["dtype"] = policy
+        return layer.__class__.from_config(config)
+
+    try:
+        with mixed_precision(policy):
+            copy = keras.models.clone_model(model, clone_function=clone_layer, recursive=True)
+    except ValueError as error:
+        raise TypeError("`auto_policy(measure=model)` can only rebuild functional and Sequential "
+                        f"models under another policy. Received: {type(model).__name__} "
+                        f"({error}). Pass a function that builds and compiles the model instead: "
+                        "measure=build_model.") from error
+    optimizer = model.optimizer
+    inner = getattr(optimizer, "inner_optimizer", None)
+    optimizer = keras.optimizers.deserialize(keras.optimizers.serialize(inner or optimizer))
+    copy.compile(optimizer=optimizer, loss=model.loss, jit_compile=model.jit_compile)
+    return copy
+
+
+def _build(measure, policy: str) -> keras.Model:
+    if isinstance(measure, keras.Model):
+        if not getattr(measure, "compiled", False) or measure.optimizer is None:
+            raise ValueError("`auto_policy(measure=model)` expects a compiled model. Received: "
+                             f"{measure.name!r}, not compiled. Call model.compile(...) first or "
+                             "pass a function that builds and compiles it.")
+        return _clone_under(measure, policy)
+    with mixed_precision(policy):
+        model = measure()
+    if not isinstance(model, keras.Model) or not getattr(model, "compiled", False):
+        raise TypeError("`auto_policy(measure=build)` expects build() to return a compiled "
+                        f"keras.Model. Received: {type(model).__name__} "
+                        f"(compiled={getattr(model, 'compiled', False)}). Call model.compile(...) "
+                        "inside the function and return the model.")
+    return model
+
+
+def time_policies(measure: keras.Model | Callable[[], keras.Model], sample,
+                  candidates: Sequence[str], steps: int = 5) -> dict[str, float]:
+    """Training steps per second of ``measure`` under each policy in ``candidates``.
+
+    The models are built first, warmed up with two steps each, then timed one
+    step at a time in turn (so a busy machine slows all of them alike), and
+    each gets the median of its step times. A candidate more than three times
+    slower than float32 is dropped after two timed steps. The global policy is
+    the same afterwards as before.
+
+    Raises:
+        TypeError: for a ``measure`` that is neither a model nor a function,
+            or a ``sample`` that is not an ``(x, y)`` pair.
+    """
+    if not (isinstance(measure, keras.Model) or callable(measure)):
+        raise TypeError("`auto_policy` expects measure to be a compiled keras.Model or a "
+                        f"function that builds one. Received: {type(measure).__name__}. "
+                        "Pass e.g. measure=build_model.")
+    if not isinstance(sample, tuple | list) or len(sample) != 2:
+        raise TypeError("`auto_policy` expects sample=(x, y), one batch. Received: "
+                        f"{type(sample).__name__}. Pass e.g. sample=(x[:256], y[:256]).")
+    x, y = sample
+    models = {policy: _build(measure, policy) for policy in candidates}
+    for model in models.values():
+        for _ in range(2):
+            model.train_on_batch(x, y)
+    times: dict[str, list[float]] = {policy: [] for policy in candidates}
+    for step in range(steps):
+        for policy, model in models.items():
+            if policy != "float32" and step >= 2 and (
+                    np.median(times[policy]) > _GIVE_UP_FACTOR * np.median(times["float32"])):
+                continue
+            start = time.perf_counter()
+            model.train_on_batch(x, y)
+            times[policy].append(time.perf_counter() - start)
+    return {policy: float(1.0 / np.median(t)) for policy, t in times.items()}
