@@ -1,0 +1,173 @@
+"""Where dropout goes: read a model's layer graph and plan the insertions.
+
+The graph is read through the public API only: a Sequential model is its
+``model.layers`` in order; a functional model is re-traced once with
+``keras.models.clone_model(..., call_function=...)`` on throwaway clones, which
+records every layer call with its input and output tensors. The plan is keyed
+by (original layer, call number), so the real rebuild, which walks the graph
+in the same order, finds each insertion point again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import keras
+
+_CONV_RANK = {
+    keras.layers.Conv1D: 1, keras.layers.Conv2D: 2, keras.layers.Conv3D: 3,
+    keras.layers.SeparableConv1D: 1, keras.layers.SeparableConv2D: 2,
+    keras.layers.DepthwiseConv1D: 1, keras.layers.DepthwiseConv2D: 2,
+    keras.layers.Conv1DTranspose: 1, keras.layers.Conv2DTranspose: 2,
+    keras.layers.Conv3DTranspose: 3,
+}
+_POOL_RANK = {
+    keras.layers.MaxPooling1D: 1, keras.layers.MaxPooling2D: 2, keras.layers.MaxPooling3D: 3,
+    keras.layers.AveragePooling1D: 1, keras.layers.AveragePooling2D: 2,
+    keras.layers.AveragePooling3D: 3,
+}
+_DENSE_LIKE = (keras.layers.Dense, keras.layers.EinsumDense, keras.layers.LSTM, keras.layers.GRU,
+               keras.layers.SimpleRNN, keras.layers.Bidirectional, keras.Model)
+# Element-wise layers that belong to the block of the weight layer before them.
+_POST = (keras.layers.Activation, keras.layers.ReLU, keras.layers.LeakyReLU, keras.layers.PReLU,
+         keras.layers.ELU, keras.layers.BatchNormalization, keras.layers.LayerNormalization,
+         keras.layers.GroupNormalization)
+DROPOUT_LIKE = (keras.layers.Dropout, keras.layers.GaussianDropout, keras.layers.AlphaDropout,
+                keras.layers.GaussianNoise)
+
+
+def conv_rank(layer) -> int:
+    """1, 2 or 3 for a convolution layer, 0 for anything else."""
+    for cls, rank in _CONV_RANK.items():
+        if isinstance(layer, cls):
+            return rank
+    return 0
+
+
+def is_block_start(layer) -> bool:
+    """A weight layer after whose block dropout may go."""
+    return bool(conv_rank(layer)) or isinstance(layer, _DENSE_LIKE)
+
+
+def rebuild(layer, config=None):
+    """A fresh copy of ``layer`` from ``config`` (default: its own), or a TypeError."""
+    try:
+        return layer.__class__.from_config(layer.get_config() if config is None else config)
+    except Exception as error:  # noqa: BLE001 - any failure means "cannot rebuild"
+        raise TypeError(
+            f"`apply_preset` cannot rebuild layer {layer.name!r} of class "
+            f"{type(layer).__name__} from its config ({type(error).__name__}: {error}). "
+            "Give the class a complete `get_config()` (and register it with "
+            "`keras.saving.register_keras_serializable`), or regularize that model by hand "
+            "with `**preset.layer_kwargs('dense')` and `keras.layers.Dropout(preset.dropout)`."
+        ) from error
+
+
+@dataclass
+class Call:
+    """One call of a layer in the graph: tensors are identified by id()."""
+
+    layer: object
+    number: int
+    inputs: list
+    outputs: list
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """A dropout layer to put after call ``number`` of layer ``after``."""
+
+    after: object
+    number: int
+    block: str
+    kind: str  # "dropout" or "spatial_dropout{rank}d"
+    rate: float
+    data_format: str | None = None
+
+
+def _flat_ids(structure) -> list:
+    return [id(t) for t in keras.tree.flatten(structure) if isinstance(t, keras.KerasTensor)]
+
+
+def trace(model) -> tuple[list, set]:
+    """The calls of ``model``'s top-level layers, in graph order, and its output ids."""
+    if isinstance(model, keras.Sequential):
+        calls = [Call(layer, 0, [i], [i + 1]) for i, layer in enumerate(model.layers)]
+        return calls, {len(calls)}
+    origin, counts, calls = {}, defaultdict(int), []
+
+    def clone_function(layer):
+        copy = rebuild(layer)
+        origin[id(copy)] = layer
+        return copy
+
+    def call_function(op, *args, **kwargs):
+        outputs = op(*args, **kwargs)
+        layer = origin[id(op)]
+        calls.append(Call(layer, counts[id(layer)], _flat_ids((args, kwargs)), _flat_ids(outputs)))
+        counts[id(layer)] += 1
+        return outputs
+
+    traced = keras.models.clone_model(model, clone_function=clone_function,
+                                      call_function=call_function)
+    return calls, set(_flat_ids(traced.outputs))
+
+
+def plan_dropout(calls: list, output_ids: set, preset) -> tuple[list, list]:
+    """Insertions for ``preset`` and, for each block left alone, why.
+
+    A block is a weight layer (Dense, ConvND, RNN, nested model...) followed by
+    a single chain of activations, normalizations and, after a convolution,
+    pooling of the same rank. Dropout goes after the block unless its output
+    is a model output, no weight layer follows it (the output layer), or
+    dropout already stands there.
+    """
+    consumers = defaultdict(list)
+    for call in calls:
+        for tensor in call.inputs:
+            consumers[tensor].append(call)
+    memo: dict = {}
+
+    def weight_downstream(tensor) -> bool:
+        if tensor not in memo:
+            memo[tensor] = False
+            memo[tensor] = any(is_block_start(c.layer) or any(map(weight_downstream, c.outputs))
+                               for c in consumers[tensor])
+        return memo[tensor]
+
+    insertions, skipped = [], []
+    for call in calls:
+        if not is_block_start(call.layer) or len(call.outputs) != 1:
+            continue
+        rank, end, tensor = conv_rank(call.layer), call, call.outputs[0]
+        while len(consumers[tensor]) == 1:
+            nxt = consumers[tensor][0]
+            pool = _POOL_RANK.get(type(nxt.layer), -1) == rank
+            if not (isinstance(nxt.layer, _POST) or pool) or len(nxt.outputs) != 1:
+                break
+            end, tensor = nxt, nxt.outputs[0]
+        name = call.layer.name
+        rate = preset.spatial_dropout if rank else preset.dropout
+        if tensor in output_ids or not weight_downstream(tensor):
+            skipped.append((name, "output block: no dropout after it"))
+        elif any(isinstance(c.layer, DROPOUT_LIKE) for c in consumers[tensor]):
+            skipped.append((name, "dropout already follows it"))
+        elif rate:
+            data_format = getattr(call.layer, "data_format", None) if rank else None
+            kind = f"spatial_dropout{rank}d" if rank else "dropout"
+            if rank == 1 and data_format == "channels_first":
+                kind, data_format = "dropout", None  # SpatialDropout1D is channels_last only
+            insertions.append(Insertion(end.layer, end.number, name, kind, rate, data_format))
+    return insertions, skipped
+
+
+def make_dropout(insertion: Insertion, name: str, seed):
+    """The Keras layer for one planned insertion."""
+    if insertion.kind == "dropout":
+        return keras.layers.Dropout(insertion.rate, seed=seed, name=name)
+    if insertion.kind == "spatial_dropout1d":
+        return keras.layers.SpatialDropout1D(insertion.rate, seed=seed, name=name)
+    cls = {"spatial_dropout2d": keras.layers.SpatialDropout2D,
+           "spatial_dropout3d": keras.layers.SpatialDropout3D}[insertion.kind]
+    return cls(insertion.rate, data_format=insertion.data_format, seed=seed, name=name)
