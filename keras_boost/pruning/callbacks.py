@@ -1,0 +1,164 @@
+"""``UpdatePruningStep`` (required to fit a pruned model) and ``PruningSummaries``."""
+
+from __future__ import annotations
+
+import os
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_boost.pruning import _tfmot
+from keras_boost.pruning import masks as _masks
+from keras_boost.pruning.wrapper import collect_prunable_layers
+
+
+def _groups(layers):
+    """Wrappers grouped by schedule, so each schedule is asked once per step."""
+    groups = {}
+    for layer in layers:
+        key = (layer.pruning_schedule, layer.global_pruning)
+        groups.setdefault(key, []).append(layer)
+    return [(schedule, is_global, members) for (schedule, is_global), members in groups.items()]
+
+
+def _update_group(is_global, layers, sparsity, step):
+    if is_global:
+        weights = [w.value for layer in layers for w, _, _ in layer.pruning_vars]
+        new_masks, threshold = _masks.global_masks(weights, sparsity)
+        start = 0
+        for layer in layers:
+            count = len(layer.pruning_vars)
+            layer.assign_masks(new_masks[start:start + count], [threshold] * count)
+            start += count
+    else:
+        for layer in layers:
+            layer.assign_masks(*layer.compute_masks(sparsity))
+    for layer in layers:
+        layer.pruning_step.assign(step)
+
+
+class UpdatePruningStep(keras.callbacks.Callback):
+    """Advance the pruning step and update the masks on the schedule's update steps.
+
+    Required when fitting a model from ``prune_low_magnitude``: without it the
+    first training step fails with an error that says to add it. Masks are
+    recomputed outside the training graph, only on update steps (every
+    ``frequency`` steps), so the cost per batch is a few Python integer
+    operations. The step is stored in the model (``pruning_step``) at each
+    epoch end, so a second ``fit`` or a reloaded model continues the schedule.
+    For a ``tf_keras`` model, pass tfmot's callback (``kb.pruning.tfmot_update_pruning_step()``).
+
+    Example:
+
+    >>> import keras, numpy as np
+    >>> from keras_boost.pruning import ConstantSparsity, prune_low_magnitude
+    >>> model = prune_low_magnitude(
+    ...     keras.Sequential([keras.Input((8,)), keras.layers.Dense(4)]),
+    ...     ConstantSparsity(0.75, begin_step=1, frequency=1))
+    >>> model.compile("sgd", "mse")
+    >>> _ = model.fit(np.ones((8, 8)), np.ones((8, 4)), verbose=0,
+    ...               callbacks=[UpdatePruningStep()])
+    >>> float(np.mean(model.layers[0].layer.kernel.numpy() == 0))
+    0.75
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.prunable_layers = []
+        self.step = 0
+
+    def on_train_begin(self, logs=None):
+        self.prunable_layers = collect_prunable_layers(self.model)
+        self._groups = _groups(self.prunable_layers)
+        stored = [int(ops.convert_to_numpy(layer.pruning_step.value))
+                  for layer in self.prunable_layers]
+        self.step = max([0, *stored])
+        self._epoch_base = self.step
+        for layer in self.prunable_layers:
+            layer.pruning_step.assign(self.step)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch_base = self.step
+
+    def on_train_batch_begin(self, batch, logs=None):
+        span = int(getattr(self.model, "steps_per_execution", 1) or 1)
+        first = self._epoch_base + batch + 1
+        self.step = first + span - 1
+        for schedule, is_global, layers in self._groups:
+            for step in range(self.step, first - 1, -1):
+                should, sparsity = schedule(step)
+                if should or (step == 1 and layers[0].sparsity_m_by_n is not None):
+                    _update_group(is_global, layers, float(sparsity), step)
+                    break
+
+    def _store_step(self):
+        for layer in self.prunable_layers:
+            layer.pruning_step.assign(self.step)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._store_step()
+
+    def on_train_end(self, logs=None):
+        self._store_step()
+
+
+def tfmot_update_pruning_step():
+    """tfmot's own ``UpdatePruningStep``, for a ``tf_keras`` model pruned through the bridge."""
+    return _tfmot.update_pruning_step()
+
+
+class PruningSummaries(keras.callbacks.TensorBoard):
+    """TensorBoard logging plus each pruned weight's sparsity and threshold per epoch.
+
+    Use it next to ``UpdatePruningStep`` to watch sparsity grow while training.
+    Scalars are written under ``log_dir/metrics`` (as tfmot does).
+
+    Args:
+        log_dir: a non-empty folder path for the event files.
+        update_freq: passed to ``keras.callbacks.TensorBoard``; default ``"epoch"``.
+        **kwargs: passed to ``keras.callbacks.TensorBoard``.
+
+    Raises:
+        ValueError: ``log_dir`` is not a non-empty string or path.
+
+    Example:
+
+    >>> callback = PruningSummaries(log_dir="logs/pruning")
+    """
+
+    def __init__(self, log_dir, update_freq="epoch", **kwargs):
+        if not isinstance(log_dir, (str, os.PathLike)) or not str(log_dir):
+            raise ValueError("`PruningSummaries` expects `log_dir` to be a non-empty folder "
+                             f"path. Received: log_dir={log_dir!r}. Pass e.g. log_dir='logs'.")
+        super().__init__(log_dir=str(log_dir), update_freq=update_freq, **kwargs)
+        self._pruning_writer = None
+
+    def pruning_logs(self):
+        """``{"<mask path>/sparsity": ..., "<threshold path>/threshold": ...}`` for the model."""
+        logs = {}
+        for layer in collect_prunable_layers(self.model):
+            for _, mask, threshold in layer.pruning_vars:
+                logs[f"{mask.path}/sparsity"] = 1.0 - float(np.mean(
+                    ops.convert_to_numpy(mask.value)))
+                logs[f"{threshold.path}/threshold"] = float(ops.convert_to_numpy(threshold.value))
+        return logs
+
+    def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, logs)
+        import tensorflow as tf
+
+        if self._pruning_writer is None:
+            self._pruning_writer = tf.summary.create_file_writer(
+                os.path.join(self.log_dir, "metrics"))
+        step = int(ops.convert_to_numpy(self.model.optimizer.iterations))
+        with self._pruning_writer.as_default():
+            for name, value in self.pruning_logs().items():
+                tf.summary.scalar(name, value, step=step)
+        self._pruning_writer.flush()
+
+    def on_train_end(self, logs=None):
+        super().on_train_end(logs)
+        if self._pruning_writer is not None:
+            self._pruning_writer.close()
+            self._pruning_writer = None
