@@ -51,10 +51,17 @@ def is_block_start(layer) -> bool:
 
 
 def rebuild(layer, config=None):
-    """A fresh copy of ``layer`` from ``config`` (default: its own), or a TypeError."""
+    """A fresh copy of ``layer`` from ``config`` (default: its own), or a TypeError.
+
+    A layer without weights that cannot be rebuilt (a ``Lambda`` holding a
+    Python lambda, refused by Keras' safe mode) is returned itself: sharing a
+    stateless layer with the copy changes nothing in the original model.
+    """
     try:
         return layer.__class__.from_config(layer.get_config() if config is None else config)
     except Exception as error:  # noqa: BLE001 - any failure means "cannot rebuild"
+        if not layer.weights:
+            return layer
         raise TypeError(
             f"`apply_preset` cannot rebuild layer {layer.name!r} of class "
             f"{type(layer).__name__} from its config ({type(error).__name__}: {error}). "
@@ -84,6 +91,7 @@ class Insertion:
     kind: str  # "dropout" or "spatial_dropout{rank}d"
     rate: float
     data_format: str | None = None
+    dtype: object = None  # the block's dtype policy, so a mixed model stays mixed
 
 
 def _flat_ids(structure) -> list:
@@ -158,16 +166,18 @@ def plan_dropout(calls: list, output_ids: set, preset) -> tuple[list, list]:
             kind = f"spatial_dropout{rank}d" if rank else "dropout"
             if rank == 1 and data_format == "channels_first":
                 kind, data_format = "dropout", None  # SpatialDropout1D is channels_last only
-            insertions.append(Insertion(end.layer, end.number, name, kind, rate, data_format))
+            insertions.append(Insertion(end.layer, end.number, name, kind, rate, data_format,
+                                        end.layer.dtype_policy))
     return insertions, skipped
 
 
 def make_dropout(insertion: Insertion, name: str, seed):
     """The Keras layer for one planned insertion."""
+    kwargs = {"seed": seed, "name": name, "dtype": insertion.dtype}
     if insertion.kind == "dropout":
-        return keras.layers.Dropout(insertion.rate, seed=seed, name=name)
+        return keras.layers.Dropout(insertion.rate, **kwargs)
     if insertion.kind == "spatial_dropout1d":
-        return keras.layers.SpatialDropout1D(insertion.rate, seed=seed, name=name)
+        return keras.layers.SpatialDropout1D(insertion.rate, **kwargs)
     cls = {"spatial_dropout2d": keras.layers.SpatialDropout2D,
            "spatial_dropout3d": keras.layers.SpatialDropout3D}[insertion.kind]
-    return cls(insertion.rate, data_format=insertion.data_format, seed=seed, name=name)
+    return cls(insertion.rate, data_format=insertion.data_format, **kwargs)

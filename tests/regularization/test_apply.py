@@ -187,3 +187,54 @@ def test_seeded_copies_drop_the_same_units():
     one, two = (apply_preset(mlp(), "heavy", seed=7) for _ in range(2))
     two.set_weights(one.get_weights())
     np.testing.assert_array_equal(one(x, training=True).numpy(), two(x, training=True).numpy())
+
+
+def test_applying_twice_adds_nothing_more():
+    once = apply_preset(mlp(), "medium")
+    twice = apply_preset(once, "heavy")
+    assert kinds(twice) == ["GaussianNoise"] + kinds(once)  # only heavy's input noise is new
+    assert [type(layer.kernel_regularizer) for layer in twice.layers if hasattr(layer, "kernel")] \
+        == [type(layer.kernel_regularizer) for layer in once.layers if hasattr(layer, "kernel")]
+    assert twice.layers[1].kernel_regularizer.get_config()["l2"] == PRESETS["medium"].l2
+
+
+def test_stateless_layer_that_cannot_be_rebuilt_is_shared_not_copied():
+    lam = keras.layers.Lambda(lambda t: 2.0 * t)  # Keras' safe mode refuses to rebuild it
+    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4), lam, keras.layers.Dense(2)])
+    new = apply_preset(model, "light")
+    assert new.layers[2] is lam and kinds(new) == ["Dense", "Dropout", "Lambda", "Dense"]
+    x, _ = data()
+    np.testing.assert_allclose(new.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+
+
+def test_unbuilt_sequential_gives_an_unbuilt_regularized_copy():
+    model = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2)])
+    new = apply_preset(model, "medium")
+    assert not new.built and kinds(new) == ["Dense", "Dropout", "Dense"]
+    new.build((None, 5))
+    assert len(new.losses) == 2
+
+
+def test_inserted_dropout_follows_the_blocks_dtype_policy():
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    model = mlp()
+    keras.mixed_precision.set_global_policy("float32")
+    new = apply_preset(model, "medium")
+    dropouts = [layer for layer in new.layers if isinstance(layer, keras.layers.Dropout)]
+    assert dropouts and all(layer.dtype_policy.name == "mixed_bfloat16" for layer in dropouts)
+    x, _ = data()
+    assert new(x).dtype == model(x).dtype
+
+
+@pytest.mark.slow
+def test_compiled_functional_copy_trains_and_survives_save_and_load(tmp_path):
+    model = branched()
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    new = apply_preset(model, "heavy", seed=0)
+    assert new.compiled and new.get_compile_config() == model.get_compile_config()
+    x, y = data(classes=2)
+    assert np.isfinite(new.fit(x, y, epochs=1, verbose=0).history["loss"]).all()
+    new.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), new.predict(x, verbose=0), atol=1e-6)
+    assert len(loaded.losses) == len(new.losses) == 5

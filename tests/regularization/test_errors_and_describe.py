@@ -16,14 +16,17 @@ class Subclassed(keras.Model):
 
 
 class NoConfig(keras.layers.Layer):
-    """A custom layer whose __init__ takes an argument its get_config forgets."""
+    """A custom layer with a weight, whose get_config forgets an __init__ argument."""
 
     def __init__(self, units):
         super().__init__()
         self.units = units
 
+    def build(self, input_shape):
+        self.scale = self.add_weight(shape=(), initializer="ones")
+
     def call(self, inputs):
-        return inputs * self.units
+        return inputs * self.scale * self.units
 
 
 def test_subclassed_model_gets_a_typeerror_that_says_what_to_do():
@@ -48,7 +51,7 @@ def test_nested_subclassed_model_is_refused_and_the_outer_model_is_untouched():
 
 def test_a_layer_that_cannot_be_rebuilt_is_named_in_the_error():
     inputs = keras.Input((3,))
-    model = keras.Model(inputs, keras.layers.Dense(2)(NoConfig(3, )(inputs)))
+    model = keras.Model(inputs, keras.layers.Dense(2)(NoConfig(3)(inputs)))
     with pytest.raises(TypeError, match="cannot rebuild layer .* of class NoConfig"):
         apply_preset(model, "light")
 
