@@ -65,10 +65,12 @@ def time_policies(measure: keras.Model | Callable[[], keras.Model], sample,
     """Training steps per second of ``measure`` under each policy in ``candidates``.
 
     The models are built first, warmed up with two steps each, then timed one
-    step at a time in turn (so a busy machine slows all of them alike), and
-    each gets the median of its step times. A candidate more than three times
-    slower than float32 is dropped after two timed steps. The global policy is
-    the same afterwards as before.
+    step at a time in turn, in alternating order, so that a busy machine slows
+    all of them alike. float32 gets the inverse of its median step time; a
+    16-bit candidate gets that times the median of its per-round speed-ups
+    over float32 (paired measurements cancel the load of the moment). A
+    candidate more than three times slower than float32 is dropped after two
+    timed steps. The global policy is the same afterwards as before.
 
     Raises:
         TypeError: for a ``measure`` that is neither a model nor a function,
@@ -87,12 +89,18 @@ def time_policies(measure: keras.Model | Callable[[], keras.Model], sample,
         for _ in range(2):
             model.train_on_batch(x, y)
     times: dict[str, list[float]] = {policy: [] for policy in candidates}
+    ratios: dict[str, list[float]] = {policy: [] for policy in candidates if policy != "float32"}
+    order = list(models)
     for step in range(steps):
-        for policy, model in models.items():
-            if policy != "float32" and step >= 2 and (
-                    np.median(times[policy]) > _GIVE_UP_FACTOR * np.median(times["float32"])):
+        for policy in order if step % 2 == 0 else order[::-1]:
+            if policy != "float32" and len(ratios[policy]) >= 2 and (
+                    np.median(ratios[policy]) < 1 / _GIVE_UP_FACTOR):
                 continue
             start = time.perf_counter()
-            model.train_on_batch(x, y)
+            models[policy].train_on_batch(x, y)
             times[policy].append(time.perf_counter() - start)
-    return {policy: float(1.0 / np.median(t)) for policy, t in times.items()}
+        for policy in ratios:
+            if len(times[policy]) == step + 1:
+                ratios[policy].append(times["float32"][-1] / times[policy][-1])
+    base = 1.0 / float(np.median(times["float32"]))
+    return {"float32": base, **{p: base * float(np.median(r)) for p, r in ratios.items()}}

@@ -18,6 +18,13 @@ from keras_boost.precision.devices import (
 #: The dtype policies keras-boost chooses between (Keras names).
 POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 
+# Names users bring from elsewhere (Lightning's precision=, Accelerate, pure 16-bit
+# Keras policies), answered with a hint only: the Keras name is the one accepted.
+_HINTS = {"float16": "mixed_float16", "fp16": "mixed_float16", "16": "mixed_float16",
+          "16-mixed": "mixed_float16", "half": "mixed_float16", "bfloat16": "mixed_bfloat16",
+          "bf16": "mixed_bfloat16", "bf16-mixed": "mixed_bfloat16", "fp32": "float32",
+          "32": "float32", "32-true": "float32"}
+
 
 def check_policy(policy, *, allow_auto: bool = False, where: str = "mixed_precision") -> str:
     """Return the policy name of ``policy`` (a name or a ``keras.DTypePolicy``), or raise.
@@ -34,7 +41,8 @@ def check_policy(policy, *, allow_auto: bool = False, where: str = "mixed_precis
                         f"of {', '.join(map(repr, valid))}. Received: policy={policy!r} "
                         f"(of type {type(policy).__name__}). Pass e.g. policy='mixed_float16'.")
     if policy not in valid:
-        close = difflib.get_close_matches(policy, valid, n=1, cutoff=0.5)
+        close = ([_HINTS[policy.lower()]] if policy.lower() in _HINTS
+                 else difflib.get_close_matches(policy, valid, n=1, cutoff=0.5))
         hint = f"Did you mean {close[0]!r}?" if close else "Pass e.g. policy='mixed_float16'."
         raise ValueError(f"`{where}` expects policy to be one of {', '.join(map(repr, valid))}. "
                          f"Received: policy={policy!r}. {hint}")
@@ -113,7 +121,7 @@ def _hardware(devices: Sequence[DeviceInfo], prefer_bfloat16: bool):
 
 def auto_policy(devices: Sequence[DeviceInfo] | None = None, *, prefer_bfloat16: bool = False,
                 measure: keras.Model | Callable[[], keras.Model] | None = None,
-                sample=None, candidates: Iterable[str] | None = None, steps: int = 5,
+                sample=None, candidates: Iterable[str] | None = None, steps: int = 10,
                 min_gain: float = 0.05) -> PolicyChoice:
     """Pick the fastest safe dtype policy for this machine and say why.
 
@@ -145,7 +153,7 @@ def auto_policy(devices: Sequence[DeviceInfo] | None = None, *, prefer_bfloat16:
             with ``measure``.
         candidates: policies to time, instead of those the hardware suggests;
             float32 is always timed. Default None.
-        steps: timed steps per candidate, after two warm-up steps. Default 5.
+        steps: timed steps per candidate, after two warm-up steps. Default 10.
         min_gain: the relative speed-up over float32 a 16-bit policy needs
             to be chosen. Default 0.05.
 

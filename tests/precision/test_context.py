@@ -66,6 +66,10 @@ def test_bad_policies_raise_and_change_nothing():
         assert name in message
     with pytest.raises(ValueError, match="Did you mean 'mixed_bfloat16'"):
         mixed_precision("mixed_bfloat")
+    with pytest.raises(ValueError, match="Did you mean 'mixed_float16'"):
+        mixed_precision("16-mixed")  # Lightning's name: a hint, not an alias
+    with pytest.raises(ValueError, match="Did you mean 'mixed_float16'"):
+        mixed_precision("float16")  # a valid Keras policy, but float16 variables
     with pytest.raises(TypeError, match="string or a keras.DTypePolicy"):
         mixed_precision(16)
     with pytest.raises(ValueError, match="only with policy='auto'"):
