@@ -1,12 +1,13 @@
-"""Callbacks for ``model.fit``: early stopping without a patience to guess.
+"""Callbacks for ``model.fit``: early stopping without a patience to guess, and an
+overfitting detector that says whether, since when and what to do.
 
 Example:
 
->>> from keras_boost.callbacks import AdaptiveEarlyStopping
->>> AdaptiveEarlyStopping().monitor
-'val_loss'
+>>> from keras_boost.callbacks import AdaptiveEarlyStopping, OverfittingDetector
+>>> callbacks = [OverfittingDetector(), AdaptiveEarlyStopping()]
 """
 
 from keras_boost.callbacks.adaptive_early_stopping import AdaptiveEarlyStopping, StopReason
+from keras_boost.callbacks.overfitting_detector import DIAGNOSES, OverfittingDetector
 
-__all__ = ["AdaptiveEarlyStopping", "StopReason"]
+__all__ = ["DIAGNOSES", "AdaptiveEarlyStopping", "OverfittingDetector", "StopReason"]

@@ -77,18 +77,21 @@ def as_float(value) -> float | None:
         return None
 
 
-def noise_level(values: Sequence[float], window: int = 30) -> float:
+def noise_level(values: Sequence[float], window: int = 60) -> float:
     """Robust epoch-to-epoch noise (std) of a curve, blind to its trend.
 
-    Uses the median absolute second difference of the last ``window`` values
-    (second differences cancel a locally linear trend); 0.0 with fewer than 4.
+    The root mean square of the second differences of the last ``window``
+    values (they cancel a locally linear trend), leaving out jumps beyond 3.5
+    robust standard deviations; 0.0 with fewer than 4 values.
     """
     x = np.asarray(values[-window:], dtype="float64")
     x = x[np.isfinite(x)]
     if len(x) < 4:
         return 0.0
     second = x[2:] - 2 * x[1:-1] + x[:-2]
-    return float(np.median(np.abs(second)) / 0.6745 / math.sqrt(6.0))
+    robust = np.median(np.abs(second)) / 0.6745
+    kept = second[np.abs(second) <= 3.5 * robust] if robust > 0 else second
+    return float(math.sqrt(np.mean(kept**2) / 6.0))
 
 
 def local_trend(values: Sequence[float], window: int) -> tuple[float, float, float]:

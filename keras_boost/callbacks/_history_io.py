@@ -1,0 +1,76 @@
+"""Read a training history (History, dict of lists, CSVLogger file) into per-epoch logs."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Mapping
+
+_MISSING = ("", "na", "none")
+
+
+def _cell(text: str, column: str, line: int, path) -> float | None:
+    text = text.strip()
+    if text.lower() in _MISSING:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{path}: line {line}, column {column!r} holds {text!r}; expected a "
+                         "number (or NA/empty for an epoch without it). Pass the file that "
+                         "keras.callbacks.CSVLogger wrote.") from None
+
+
+def read_csv(path) -> tuple[list[int], list[dict]]:
+    """Epoch numbers and per-epoch logs from a ``CSVLogger`` file."""
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle, delimiter=_sniff_delimiter(handle)))
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise ValueError(f"{path} is not a text CSV file ({error}); pass the file that "
+                         "keras.callbacks.CSVLogger wrote.") from None
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ValueError(f"{path} is empty; expected a CSVLogger file with a header line "
+                         "(epoch,loss,val_loss,...) and one line per epoch.")
+    header = [name.strip() for name in rows[0]]
+    if len(rows) < 2:
+        raise ValueError(f"{path} has a header but no epochs; train for at least one epoch "
+                         "with CSVLogger.")
+    epochs, logs = [], []
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise ValueError(f"{path}: line {line} has {len(row)} values for {len(header)} "
+                             "columns; expected a complete CSVLogger file.")
+        values = {name: _cell(cell, name, line, path) for name, cell in zip(header, row,
+                                                                            strict=True)}
+        epoch = values.pop("epoch", None)
+        epochs.append(len(epochs) if epoch is None or math.isnan(epoch) else int(epoch))
+        logs.append({k: v for k, v in values.items() if v is not None})
+    return epochs, logs
+
+
+def _sniff_delimiter(handle) -> str:
+    first = handle.readline()
+    handle.seek(0)
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def to_epoch_logs(source) -> tuple[list[int], list[dict]]:
+    """(epochs, per-epoch logs) from a ``History``, a dict of lists or a CSV path."""
+    if isinstance(source, (str, os.PathLike)):
+        return read_csv(source)
+    history = getattr(source, "history", source)
+    if not isinstance(history, Mapping):
+        raise TypeError("`OverfittingDetector.diagnose` expects a keras History, a dict of lists "
+                        "or the path of a CSVLogger file. Received: "
+                        f"{type(source).__name__}. Pass e.g. model.fit(...) or 'run.csv'.")
+    lengths = {len(values) for values in history.values()}
+    if len(lengths) > 1:
+        raise ValueError("`OverfittingDetector.diagnose` expects lists of equal length. Received "
+                         f"lengths {sorted(lengths)}. Pass the History of one fit call.")
+    n = lengths.pop() if lengths else 0
+    epochs = list(getattr(source, "epoch", None) or range(n))
+    logs = [{k: v[i] for k, v in history.items() if v[i] is not None} for i in range(n)]
+    return epochs[:n] if len(epochs) >= n else list(range(n)), logs

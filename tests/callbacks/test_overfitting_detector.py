@@ -1,0 +1,168 @@
+"""OverfittingDetector: contract, diagnoses on synthetic curves, actions, offline diagnose."""
+
+import csv
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from keras_boost.callbacks import DIAGNOSES, OverfittingDetector
+from keras_boost.testing import check_callback_contract
+from keras_boost.testing.replay import ReplayModel, replay
+
+
+def curves(kind, epochs=60, noise=0.01, seed=0):
+    rng = np.random.default_rng(seed)
+    e = np.arange(epochs)
+    train = 1.0 / (1 + 0.2 * e)
+    if kind == "overfit":
+        val = 0.5 + 0.002 * (e - 20) ** 2
+    elif kind == "plateau":
+        train = 0.3 + 0.7 * np.exp(-e / 4)
+        val = 0.45 + 0.6 * np.exp(-e / 4)
+    elif kind == "spike":
+        train = 0.3 + 0.7 * np.exp(-e / 4)
+        val = 0.45 + 0.6 * np.exp(-e / 4)
+        val[40] += 0.3
+    elif kind == "slow":
+        train = 2.0 - 0.02 * e
+        val = 2.1 - 0.02 * e
+    elif kind == "diverge":
+        train = 0.5 + 0.001 * (e - 10) ** 2
+        val = train + 0.1
+    val = val + rng.normal(0, noise, epochs)
+    return [{"loss": float(t), "val_loss": float(v)} for t, v in zip(train, val, strict=True)]
+
+
+def as_dict(logs):
+    return {key: [log[key] for log in logs] for key in logs[0]}
+
+
+def test_contract():
+    check_callback_contract(lambda: OverfittingDetector(action=None))
+    check_callback_contract(lambda: OverfittingDetector(action="reduce_lr"), skip=["fit"])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_overfitting_is_found_near_the_validation_minimum(seed):
+    detector = OverfittingDetector.diagnose(as_dict(curves("overfit", seed=seed)))
+    assert detector.diagnosis == "overfitting"
+    assert 18 <= detector.onset_epoch <= 25
+    assert detector.onset_epoch < detector.detected_epoch <= 35
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("plateau", "good_fit"), ("spike", "good_fit"), ("slow", "underfitting"),
+    ("diverge", "diverging")])
+def test_other_diagnoses(kind, expected):
+    detector = OverfittingDetector.diagnose(as_dict(curves(kind)))
+    assert detector.diagnosis == expected
+    assert detector.onset_epoch is None and expected in DIAGNOSES
+
+
+def test_too_few_epochs_is_inconclusive_and_nan_is_diverging():
+    logs = curves("overfit")
+    assert OverfittingDetector.diagnose(as_dict(logs[:4])).diagnosis == "inconclusive"
+    logs[10] = {"loss": math.nan, "val_loss": math.nan}
+    assert OverfittingDetector.diagnose(as_dict(logs[:11])).diagnosis == "diverging"
+
+
+def test_accuracy_pair_goes_up():
+    logs = curves("overfit")
+    acc = [{"accuracy": 1 - log["loss"] / 2, "val_accuracy": 1 - log["val_loss"] / 2}
+           for log in logs]
+    detector = OverfittingDetector.diagnose(as_dict(acc), monitor="accuracy")
+    assert detector.diagnosis == "overfitting" and 18 <= detector.onset_epoch <= 25
+    assert detector.gaps[-1] > 0  # positive gap: worse on validation
+
+
+def test_gap_is_added_to_the_logs():
+    logs = curves("overfit")
+    seen = []
+
+    class Spy(OverfittingDetector):
+        def on_epoch_end(self, epoch, logs=None):
+            super().on_epoch_end(epoch, logs)
+            seen.append(dict(logs))
+
+    replay(Spy(action=None), logs)
+    assert seen[5]["generalization_gap"] == pytest.approx(logs[5]["val_loss"] - logs[5]["loss"])
+    assert "generalization_gap_smoothed" in seen[5]
+
+
+def test_live_and_offline_agree_on_the_same_numbers(tmp_path):
+    for kind in ("overfit", "plateau", "slow"):
+        logs = curves(kind, noise=0.03, seed=3)
+        live = OverfittingDetector(action=None)
+        replay(live, logs)
+        path = tmp_path / f"{kind}.csv"
+        with open(path, "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["epoch", "loss", "val_loss"])
+            writer.writerows([e, repr(log["loss"]), repr(log["val_loss"])]
+                             for e, log in enumerate(logs))
+        for source in (as_dict(logs), path):
+            offline = OverfittingDetector.diagnose(source)
+            assert (offline.diagnosis, offline.onset_epoch, offline.gaps) == (
+                live.diagnosis, live.onset_epoch, live.gaps)
+
+
+def test_warns_once():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        replay(OverfittingDetector(), curves("overfit"))
+    messages = [str(w.message) for w in caught if "OverfittingDetector" in str(w.message)]
+    assert len(messages) == 1 and "overfitting since epoch" in messages[0]
+
+
+def test_stop_action_stops_at_detection():
+    detector = OverfittingDetector(action="stop")
+    result = replay(detector, curves("overfit"))
+    assert result.epochs_run == detector.detected_epoch + 1
+
+
+def test_reduce_lr_action_lowers_the_rate_once_with_a_floor():
+    detector = OverfittingDetector(action="reduce_lr", factor=0.1, min_lr=5e-4)
+    result = replay(detector, curves("overfit"), model=ReplayModel(learning_rate=1e-3))
+    rates = result.learning_rates
+    assert rates[detector.detected_epoch - 1] == 1e-3
+    assert rates[detector.detected_epoch] == rates[-1] == 5e-4
+
+
+def test_callable_action_gets_the_detector_epoch_and_logs():
+    calls = []
+    detector = OverfittingDetector(action=lambda d, epoch, logs: calls.append(
+        (d.onset_epoch, epoch, "generalization_gap" in logs)))
+    replay(detector, curves("overfit"))
+    assert calls == [(detector.onset_epoch, detector.detected_epoch, True)]
+
+
+def test_report_gives_evidence_and_next_steps():
+    text = OverfittingDetector.diagnose(as_dict(curves("overfit"))).report()
+    assert "Diagnosis: overfitting" in text and "Overfitting since epoch" in text
+    assert "regulariz" in text and "Next steps" in text
+
+
+def test_plot_writes_an_image(tmp_path):
+    pytest.importorskip("matplotlib")
+    detector = OverfittingDetector.diagnose(as_dict(curves("overfit")))
+    detector.plot(tmp_path / "curves.png")
+    assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(("source", "error", "match"), [
+    (42, TypeError, "History, a dict of lists"),
+    ({"loss": [1.0, 0.5]}, ValueError, "no 'val_loss' values"),
+    ({"loss": [1.0], "val_loss": [1.0, 2.0]}, ValueError, "equal length")])
+def test_diagnose_rejects_bad_histories(source, error, match):
+    with pytest.raises(error, match=match):
+        OverfittingDetector.diagnose(source)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"action": "shout"}, "action"), ({"factor": 1.5}, "factor"), ({"min_lr": -1}, "min_lr"),
+    ({"mode": "down"}, "mode"), ({"monitor": ""}, "monitor")])
+def test_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=f"Received: {match}"):
+        OverfittingDetector(**kwargs)
