@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
+import io
 import zipfile
 
 import keras
@@ -25,7 +24,7 @@ class SparsityReport:
         total_params: all parameters of the model.
         nonzero_params: parameters that are not exactly zero.
         sparsity: fraction of zeros over the prunable weights of all layers.
-        zipped_bytes: the stripped model's weights file zipped (deflate).
+        zipped_bytes: the stripped model's weights zipped (deflate; see ``zipped_size``).
         dense_zipped_bytes: the same for ``dense_model`` when given, else None.
     """
 
@@ -61,14 +60,17 @@ class SparsityReport:
 
 
 def zipped_size(model) -> int:
-    """Bytes of ``model``'s weights (``.weights.h5``, no optimizer state) zipped with deflate."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.weights.h5")
-        model.save_weights(path)
-        packed = os.path.join(folder, "model.zip")
-        with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.write(path, "model.weights.h5")
-        return os.path.getsize(packed)
+    """Bytes of ``model``'s weights (no optimizer state), one ``.npy`` each, zipped (deflate).
+
+    Works for Keras 3 and tf_keras models alike (it only needs ``get_weights()``).
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number, value in enumerate(model.get_weights()):
+            array = io.BytesIO()
+            np.save(array, np.asarray(value))
+            archive.writestr(f"{number}.npy", array.getvalue())
+    return len(buffer.getvalue())
 
 
 def _rows(model):
