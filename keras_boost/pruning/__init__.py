@@ -18,11 +18,7 @@ Example:
 'PruneLowMagnitude'
 """
 
-from keras_boost.pruning.callbacks import (
-    PruningSummaries,
-    UpdatePruningStep,
-    tfmot_update_pruning_step,
-)
+from keras_boost.pruning.callbacks import PruningSummaries, UpdatePruningStep
 from keras_boost.pruning.prune import prune_low_magnitude, prune_scope, strip_pruning
 from keras_boost.pruning.registry import PrunableLayer
 from keras_boost.pruning.report import SparsityReport, sparsity_report
@@ -42,5 +38,4 @@ __all__ = [
     "prune_scope",
     "sparsity_report",
     "strip_pruning",
-    "tfmot_update_pruning_step",
 ]

@@ -47,7 +47,8 @@ class UpdatePruningStep(keras.callbacks.Callback):
     ``frequency`` steps), so the cost per batch is a few Python integer
     operations. The step is stored in the model (``pruning_step``) at each
     epoch end, so a second ``fit`` or a reloaded model continues the schedule.
-    For a ``tf_keras`` model, pass tfmot's callback (``kb.pruning.tfmot_update_pruning_step()``).
+    A ``tf_keras`` model (pruned by tfmot through the bridge) is handed to
+    tfmot's own ``UpdatePruningStep``, so the same callback serves both.
 
     Example:
 
@@ -63,12 +64,31 @@ class UpdatePruningStep(keras.callbacks.Callback):
     0.75
     """
 
+    # tf_keras' fit asks every callback for these (the tf_keras path is tfmot's).
+    _supports_tf_logs = False
+
+    def _implements_train_batch_hooks(self):
+        return True
+
+    def _implements_test_batch_hooks(self):
+        return False
+
+    def _implements_predict_batch_hooks(self):
+        return False
+
     def __init__(self):
         super().__init__()
         self.prunable_layers = []
         self.step = 0
+        self._tfmot_callback = None
 
     def on_train_begin(self, logs=None):
+        self._tfmot_callback = None
+        if _tfmot.is_tf_keras(self.model):
+            self._tfmot_callback = _tfmot.update_pruning_step()
+            self._tfmot_callback.set_model(self.model)
+            self._tfmot_callback.on_train_begin(logs)
+            return
         self.prunable_layers = collect_prunable_layers(self.model)
         self._groups = _groups(self.prunable_layers)
         stored = [int(ops.convert_to_numpy(layer.pruning_step.value))
@@ -82,6 +102,8 @@ class UpdatePruningStep(keras.callbacks.Callback):
         self._epoch_base = self.step
 
     def on_train_batch_begin(self, batch, logs=None):
+        if self._tfmot_callback is not None:
+            return
         span = int(getattr(self.model, "steps_per_execution", 1) or 1)
         first = self._epoch_base + batch + 1
         self.step = first + span - 1
@@ -97,15 +119,12 @@ class UpdatePruningStep(keras.callbacks.Callback):
             layer.pruning_step.assign(self.step)
 
     def on_epoch_end(self, epoch, logs=None):
+        if self._tfmot_callback is not None:
+            self._tfmot_callback.on_epoch_end(epoch, logs)
         self._store_step()
 
     def on_train_end(self, logs=None):
         self._store_step()
-
-
-def tfmot_update_pruning_step():
-    """tfmot's own ``UpdatePruningStep``, for a ``tf_keras`` model pruned through the bridge."""
-    return _tfmot.update_pruning_step()
 
 
 class PruningSummaries(keras.callbacks.TensorBoard):

@@ -51,7 +51,7 @@ SCRIPT = """
     print(os.environ.get("TF_USE_LEGACY_KERAS", "unset"))
     pruned.compile("sgd", "mse")
     pruned.fit(np.ones((8, 4)), np.ones((8, 2)), verbose=0,
-               callbacks=[pruning.tfmot_update_pruning_step()])
+               callbacks=[pruning.UpdatePruningStep()])
     stripped = pruning.strip_pruning(pruned)
     print(float(np.mean(stripped.layers[0].get_weights()[0] == 0)))
     try:
