@@ -1,0 +1,156 @@
+"""Private base of keras-boost's augmentation layers: seeds, strengths, input checks.
+
+A *strength* (``sigma``, ``rate``, ``ratio`` ...) is held in a non-trainable
+float32 variable. ``call`` reads the variable, so assigning a new value
+(``layer.sigma = 0.1``, for example from a callback between epochs) takes
+effect at the next step of an already compiled ``fit``: no rebuild, no
+recompile. ``get_config`` reports the current value.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import keras
+import numpy as np
+from keras import ops
+
+
+def check_number(owner, name, value, *, low=None, high=None, low_open=False, high_open=False,
+                 integer=False, example):
+    """Return ``value`` as float/int or raise a ValueError/TypeError that says how to fix it."""
+    kind = "an integer" if integer else "a number"
+    ok_type = isinstance(value, numbers.Integral if integer else numbers.Real)
+    if not ok_type or isinstance(value, bool):
+        raise TypeError(f"`{owner}` expects `{name}` to be {kind}. Received: {name}={value!r} "
+                        f"of type {type(value).__name__}. Pass e.g. {name}={example}.")
+    value = int(value) if integer else float(value)
+    bad = ((low is not None and (value <= low if low_open else value < low))
+           or (high is not None and (value >= high if high_open else value > high))
+           or value != value)  # NaN
+    if bad:
+        bounds = []
+        if low is not None:
+            bounds.append(f"{name} {'>' if low_open else '>='} {low}")
+        if high is not None:
+            bounds.append(f"{name} {'<' if high_open else '<='} {high}")
+        raise ValueError(f"`{owner}` expects {' and '.join(bounds)}. Received: {name}={value!r}. "
+                         f"Pass e.g. {name}={example}.")
+    return value
+
+
+def check_choice(owner, name, value, choices):
+    if value not in choices:
+        raise ValueError(f"`{owner}` expects `{name}` to be one of {list(choices)}. "
+                         f"Received: {name}={value!r}. Pass e.g. {name}={choices[0]!r}.")
+    return value
+
+
+def strength(name, **bounds):
+    """A class-level property backed by the layer's non-trainable variable ``name``.
+
+    ``bounds`` are the keyword arguments of ``check_number`` (``low``,
+    ``high``, ``low_open``, ``high_open``, ``example``).
+    """
+
+    def getter(self):
+        variable = self.__dict__.get("_strengths", {}).get(name)
+        if variable is None:
+            raise AttributeError(f"{name} is not set yet")
+        current = float(ops.convert_to_numpy(variable))
+        given = self.__dict__["_given"].get(name)
+        # Report the value as given (0.1, not 0.10000000149) unless it was changed since.
+        return given if given is not None and float(np.float32(given)) == current else current
+
+    def setter(self, value):
+        value = check_number(type(self).__name__, name, value, **bounds)
+        self.__dict__.setdefault("_given", {})[name] = value
+        variables = self.__dict__.setdefault("_strengths", {})
+        if name in variables:
+            variables[name].assign(value)
+        else:
+            variables[name] = self.add_weight(
+                name=name, shape=(), dtype="float32", trainable=False, autocast=False,
+                initializer=keras.initializers.Constant(value))
+
+    return property(getter, setter, doc=f"The current `{name}` (a float32 variable).")
+
+
+class AugmentationLayer(keras.layers.Layer):
+    """Shared machinery: seed generator, strengths, rank checks, batched/unbatched input.
+
+    Subclasses set ``strength_names`` (the properties made with ``strength``),
+    ``ranks`` (accepted input ranks), ``unbatched_rank`` (the rank of one
+    sample, or None when the layer needs a batch) and ``shape_text``, and
+    implement ``augment(x)`` on batched input.
+    """
+
+    strength_names: tuple[str, ...] = ()
+    ranks: tuple[int, ...] = (2, 3)
+    unbatched_rank: int | None = 2
+    shape_text = "(batch, steps, channels) or (steps, channels)"
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if seed is not None:
+            check_number(type(self).__name__, "seed", seed, low=0, integer=True, example=42)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.supports_jit = True
+
+    # -- inputs -----------------------------------------------------------------
+    def _check_rank(self, shape):
+        if len(shape) not in self.ranks:
+            raise ValueError(
+                f"`{type(self).__name__}` expects input of shape {self.shape_text}. "
+                f"Received: input with shape {tuple(shape)} (rank {len(shape)}). "
+                f"{self.rank_hint}")
+
+    rank_hint = "For a univariate series of shape (batch, steps) use x[..., None]."
+
+    def build(self, input_shape):
+        self._check_rank(input_shape)
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def call(self, inputs, training=True):
+        self._check_rank(inputs.shape)
+        if not training:
+            return inputs
+        unbatched = len(inputs.shape) == self.unbatched_rank
+        x = ops.expand_dims(inputs, 0) if unbatched else inputs
+        out = self.augment(x)
+        out = ops.cast(out, inputs.dtype)
+        return ops.squeeze(out, 0) if unbatched else out
+
+    def augment(self, x):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- helpers for subclasses ---------------------------------------------------
+    def value(self, name):
+        """The strength ``name`` as a float32 tensor (read inside the graph)."""
+        return ops.convert_to_tensor(self._strengths[name])
+
+    def uniform(self, shape, low=0.0, high=1.0):
+        return keras.random.uniform(shape, low, high, dtype="float32", seed=self.seed_generator)
+
+    def normal(self, shape):
+        return keras.random.normal(shape, dtype="float32", seed=self.seed_generator)
+
+    def static_steps(self, x, axis=1):
+        steps = x.shape[axis]
+        if steps is None:
+            raise ValueError(
+                f"`{type(self).__name__}` needs a fixed number of steps on axis {axis}. "
+                f"Received: input with shape {tuple(x.shape)}. Give the model a fixed length, "
+                "e.g. keras.Input((steps, channels)), or pad/crop the series first.")
+        return int(steps)
+
+    def get_config(self):
+        config = super().get_config()
+        config["seed"] = self.seed
+        for name in self.strength_names:
+            config[name] = getattr(self, name)
+        return config
