@@ -199,3 +199,19 @@ def test_update_pruning_step_callback_contract():
     check_callback_contract(pruning.UpdatePruningStep, per_batch=True, skip=["model access"])
     callback = pruning.UpdatePruningStep()
     assert copy.deepcopy(callback).step == 0
+
+
+def test_steps_per_execution_and_mixed_float16():
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    x, y = _data()
+    schedule = pruning.PolynomialDecay(0.2, 0.5, begin_step=0, end_step=16, frequency=3)
+    pruned = pruning.prune_low_magnitude(_mlp(), schedule)
+    pruned.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                   steps_per_execution=4)
+    callback = pruning.UpdatePruningStep()
+    pruned.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=[callback])
+    assert callback.step == 16
+    for layer, kernel in zip(pruned.layers, _kernels(pruned), strict=True):
+        assert layer.pruning_vars[0][1].dtype == "float32"
+        assert np.count_nonzero(kernel) == round(kernel.size * 0.5)
+    assert pruned.predict(x[:2], verbose=0).dtype == np.float16
