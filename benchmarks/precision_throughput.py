@@ -1,10 +1,10 @@
 """Training-step throughput under float32, mixed_bfloat16 and mixed_float16, and auto_policy's pick.
 
 Anchor: Keras' own dtype policies (keras.config.set_dtype_policy), as the
-Keras mixed-precision guide uses them. Two models, both from that guide's
-world: an MLP 784-2048-2048-10 (batch 256) and a small CNN (28x28x1 ->
-conv32 -> conv64 -> pool -> dense128 -> 10, batch 256), output layer in
-float32 under every policy. All runs happen in one process; the three
+Keras mixed-precision guide uses them. The guide's kind of models: an MLP
+784-2048-2048-10 and a small CNN (28x28x1 -> conv32 -> conv64 -> pool ->
+dense128 -> 10), plus a narrow MLP 784-64-64-10 where 16-bit should not pay;
+batch 256, output layer in float32 under every policy. All runs happen in one process; the three
 policies' models are built first, warmed up, then timed one step at a time
 in turn (keras_boost.precision.measure.time_policies) so that a busy machine
 slows all of them alike; a ratio is the median of the per-round float32/16-bit
@@ -88,6 +88,8 @@ def main(argv=None) -> int:
                                         rng.random((batch, 784), dtype="float32")),
         f"CNN conv{filters}-conv{2 * filters}-dense128": (
             lambda: cnn(filters, jit), rng.random((batch, 28, 28, 1), dtype="float32")),
+        # Too small for 16-bit units to pay: the measured pick must stay float32 here.
+        "MLP 784-64-64-10": (lambda: mlp(64, jit), rng.random((batch, 784), dtype="float32")),
     }
 
     devices = detect_devices()

@@ -61,8 +61,11 @@ def _build(measure, policy: str) -> keras.Model:
 
 
 def time_policies(measure: keras.Model | Callable[[], keras.Model], sample,
-                  candidates: Sequence[str], steps: int = 5) -> dict[str, float]:
+                  candidates: Sequence[str], steps: int = 5, *, with_ratios: bool = False):
     """Training steps per second of ``measure`` under each policy in ``candidates``.
+
+    Returns ``{policy: steps per second}``; with ``with_ratios=True`` also
+    ``{16-bit policy: [per-round speed-up over float32, ...]}``.
 
     The models are built first, warmed up with two steps each, then timed one
     step at a time in turn, in alternating order, so that a busy machine slows
@@ -103,4 +106,5 @@ def time_policies(measure: keras.Model | Callable[[], keras.Model], sample,
             if len(times[policy]) == step + 1:
                 ratios[policy].append(times["float32"][-1] / times[policy][-1])
     base = 1.0 / float(np.median(times["float32"]))
-    return {"float32": base, **{p: base * float(np.median(r)) for p, r in ratios.items()}}
+    speed = {"float32": base, **{p: base * float(np.median(r)) for p, r in ratios.items()}}
+    return (speed, ratios) if with_ratios else speed

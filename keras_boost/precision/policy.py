@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import keras
+import numpy as np
 
 from keras_boost.precision.devices import (
     BF16_CPU_FLAGS,
@@ -139,7 +140,9 @@ def auto_policy(devices: Sequence[DeviceInfo] | None = None, *, prefer_bfloat16:
     With ``measure=`` it times ``steps`` training steps of each candidate
     (float32 and the 16-bit policies the hardware supports; on a CPU the ones
     its instruction set accelerates) on ``sample`` and returns the fastest; a
-    16-bit policy must beat float32 by ``min_gain`` to be chosen.
+    16-bit policy must beat float32 by ``min_gain`` (median of paired
+    per-step speed-ups) and be faster in at least three steps out of four to
+    be chosen, so noise on a busy machine does not pick a slower policy.
 
     Args:
         devices: the hardware to decide for. Default: ``detect_devices()``.
@@ -202,17 +205,21 @@ def auto_policy(devices: Sequence[DeviceInfo] | None = None, *, prefer_bfloat16:
         return PolicyChoice("float32", reason + "; nothing else worth timing")
     from keras_boost.precision.measure import time_policies
 
-    speed = time_policies(measure, sample, suggested, steps=steps)
-    return _pick(speed, min_gain)
+    speed, ratios = time_policies(measure, sample, suggested, steps=steps, with_ratios=True)
+    return _pick(speed, min_gain, ratios)
 
 
-def _pick(speed: dict[str, float], min_gain: float) -> PolicyChoice:
+def _pick(speed: dict[str, float], min_gain: float,
+          ratios: dict[str, list[float]] | None = None) -> PolicyChoice:
+    """The fastest policy, if its median gain is >= min_gain and it won 3 rounds in 4."""
     base = speed["float32"]
-    best = max(speed, key=speed.get)
     table = ", ".join(f"{p} {s / base:.2f}x" for p, s in speed.items() if p != "float32")
-    if best != "float32" and speed[best] >= base * (1 + min_gain):
+    eligible = {p: s for p, s in speed.items() if p == "float32" or (
+        s >= base * (1 + min_gain) and (ratios is None or np.percentile(ratios[p], 25) >= 1.0))}
+    best = max(eligible, key=eligible.get)
+    if best != "float32":
         reason = f"measured fastest: {table} float32 training-step throughput"
         return PolicyChoice(best, reason, dict(speed))
-    reason = (f"measured: no 16-bit policy beats float32 by {min_gain:.0%} ({table} float32 "
-              "training-step throughput)")
+    reason = (f"measured: no 16-bit policy beats float32 by {min_gain:.0%} in most steps "
+              f"({table} float32 training-step throughput)")
     return PolicyChoice("float32", reason, dict(speed))

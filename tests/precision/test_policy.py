@@ -75,6 +75,12 @@ def test_measured_pick_is_fastest_and_never_slower_than_float32():
         assert speeds[choice.policy] >= speeds["float32"]
         assert choice.throughput == speeds
         assert "1." in choice.reason or "0." in choice.reason  # the ratios are reported
+    # A median gain built on a few lucky steps is not enough: it must win 3 steps in 4.
+    lucky = {"mixed_bfloat16": [1.5, 1.4, 1.3, 0.8, 0.7, 0.6, 0.9]}
+    steady = {"mixed_bfloat16": [1.3, 1.1, 1.2, 1.2, 0.98, 1.25, 1.2]}
+    speeds = {"float32": 10.0, "mixed_bfloat16": 12.0}
+    assert _pick(speeds, 0.05, lucky).policy == "float32"
+    assert _pick(speeds, 0.05, steady).policy == "mixed_bfloat16"
 
 
 def test_bad_arguments_raise_clear_errors():
