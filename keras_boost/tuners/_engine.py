@@ -1,0 +1,198 @@
+"""keras-tuner's own Tuner classes with the facade's per-trial behaviour.
+
+Each strategy's keras-tuner class (``RandomSearch``, ``GridSearch``,
+``BayesianOptimization``, ``Hyperband``) is subclassed with one mixin that:
+
+- prints one progress line per trial instead of keras-tuner's tables;
+- records each trial's duration and worker in ``trial_*/keras_boost.json``;
+- imports tensorboard only when a ``TensorBoard`` callback needs it, so the
+  search runs where tensorboard is not installed (upstream imports it in
+  every trial under TensorFlow and then fails every trial without it).
+
+The oracle is one of ``_oracles.ORACLES`` (seed 0, grid resume, Bayesian
+duplicates). Private module, imported lazily by ``facade.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import warnings
+
+import keras
+import keras_tuner as kt
+
+from keras_boost.tuners import spaces
+
+SIDECAR = "keras_boost.json"
+
+
+class _FacadeMixin:
+    """Overrides shared by the four strategies (see the module docstring)."""
+
+    kb_progress = True
+
+    def _configure_tensorboard_dir(self, callbacks, trial, execution=0):
+        if not any(type(c).__name__ == "TensorBoard" for c in callbacks):
+            return
+        try:
+            super()._configure_tensorboard_dir(callbacks, trial, execution)
+        except ImportError:
+            warnings.warn("tensorboard is not installed: the TensorBoard callback logs this "
+                          "trial but its hyperparameters are not logged for the HParams tab. "
+                          "pip install tensorboard to get them.", stacklevel=2)
+
+    def on_search_begin(self):
+        super().on_search_begin()
+        self._kb_search_start = time.monotonic()
+        self._kb_durations = []
+
+    def on_trial_begin(self, trial):
+        super().on_trial_begin(trial)
+        self._kb_trial_start = time.monotonic()
+
+    def on_trial_end(self, trial):
+        duration = time.monotonic() - self._kb_trial_start
+        self._kb_durations.append(duration)
+        info = {"duration_s": round(duration, 3), "tuner_id": self.tuner_id}
+        with open(os.path.join(self.get_trial_dir(trial.trial_id), SIDECAR), "w") as f:
+            json.dump(info, f)
+        super().on_trial_end(trial)
+        if self.kb_progress:
+            print(self._kb_progress_line(trial, duration), flush=True)
+
+    def _kb_progress_line(self, trial, duration):
+        ended = self.oracle.get_trial(trial.trial_id)
+        name = self.oracle.objective.name
+        number = int(trial.trial_id) + 1
+        total = self.oracle.max_trials
+        head = f"Trial {number}/{total}" if total else f"Trial {number}"
+        if ended.status == kt.engine.trial.TrialStatus.COMPLETED:
+            result = f"{name}={ended.score:.4g}"
+        else:
+            message = (ended.message or "").strip().splitlines()
+            result = f"{ended.status}: {message[-1] if message else 'no message'}"
+        best = self.oracle.get_best_trials(1)
+        if best and best[0].status == kt.engine.trial.TrialStatus.COMPLETED:
+            result += f" | best {best[0].score:.4g} (trial {int(best[0].trial_id) + 1})"
+        line = f"{head}: {result} | {duration:.1f}s"
+        if total:
+            pace = sum(self._kb_durations) / len(self._kb_durations)
+            line += f" | ~{_format_seconds(max(total - number, 0) * pace)} left"
+        return line
+
+
+def _format_seconds(seconds):
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m{seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+class RandomSearch(_FacadeMixin, kt.RandomSearch):
+    pass
+
+
+class GridSearch(_FacadeMixin, kt.GridSearch):
+    pass
+
+
+class BayesianOptimization(_FacadeMixin, kt.BayesianOptimization):
+    pass
+
+
+class Hyperband(_FacadeMixin, kt.Hyperband):
+    pass
+
+
+TUNERS = {"random": RandomSearch, "grid": GridSearch, "bayesian": BayesianOptimization,
+          "hyperband": Hyperband}
+
+
+def make_tuner(strategy, hypermodel, oracle, **kwargs):
+    """Build the strategy's keras-tuner class around our ``oracle``.
+
+    The keras-tuner classes build their own oracle in ``__init__``; we skip
+    that and run ``keras_tuner.Tuner.__init__`` with ours (that is all their
+    ``__init__`` does besides building the oracle).
+    """
+    cls = TUNERS[strategy]
+    tuner = cls.__new__(cls)
+    tuner.seed = oracle.seed
+    kt.Tuner.__init__(tuner, oracle=oracle, hypermodel=hypermodel, **kwargs)
+    return tuner
+
+
+def default_fit(hypermodel):
+    """True when the hypermodel trains with plain ``model.fit`` (logs hold the objective)."""
+    return type(hypermodel).fit is kt.HyperModel.fit
+
+
+class ObjectiveGuard(keras.callbacks.Callback):
+    """Stops the search at the first epoch whose logs lack the objective.
+
+    A backstop for inputs the pre-search check cannot sample (generators).
+    """
+
+    def __init__(self, names):
+        super().__init__()
+        self.names = list(names)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        missing = [name for name in self.names if name not in logs]
+        if missing:
+            try:
+                spaces.check_objective_in(self.names, logs, "the first epoch")
+            except ValueError as error:
+                raise kt.errors.FatalValueError(str(error)) from None
+
+
+def check_objective_logged(hypermodel, space, names, fit_args, fit_kwargs):
+    """Raise a ValueError, before any trial, when ``fit`` will not log the objective.
+
+    Builds the default configuration and evaluates it on two samples to learn
+    the metric names. Skipped (the guard callback catches it later) when the
+    data cannot be sampled or the default model does not build.
+    """
+    has_validation = (fit_kwargs.get("validation_data") is not None
+                      or bool(fit_kwargs.get("validation_split")))
+    if not has_validation:
+        for name in names:
+            if name.startswith("val_"):
+                raise ValueError(
+                    f"`Tuner` objective {name!r} needs validation data, but search() got "
+                    "none. Received: no validation_data and no validation_split. Pass "
+                    "validation_data=(x_val, y_val) or validation_split=0.2 to search(), or "
+                    f"objective={name[4:]!r}.")
+    x = fit_args[0] if fit_args else fit_kwargs.get("x")
+    y = fit_args[1] if len(fit_args) > 1 else fit_kwargs.get("y")
+    sample = _head(x), _head(y)
+    if sample[0] is None:
+        return
+    try:
+        model = hypermodel.build(space)
+        logs = model.evaluate(*sample, verbose=0, return_dict=True)
+    except Exception:  # noqa: BLE001 - the trial itself will record the error
+        return
+    finally:
+        keras.backend.clear_session()
+    logged = set(logs) | ({f"val_{n}" for n in logs} if has_validation else set())
+    spaces.check_objective_in(names, logged, "a model built with the default hyperparameters")
+
+
+def _head(data):
+    """Two samples of ``data`` (arrays, tensors, dicts or lists of them, a tf.data.Dataset)."""
+    if data is None:
+        return None
+    if hasattr(data, "element_spec") and hasattr(data, "take"):
+        return data.take(1)
+    leaves = keras.tree.flatten(data)
+    if not leaves or not all(hasattr(a, "shape") and len(a.shape) > 0 for a in leaves):
+        return None
+    return keras.tree.map_structure(lambda a: a[:2], data)
