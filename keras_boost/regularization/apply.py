@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 import keras
@@ -162,7 +163,7 @@ def apply_preset(model, preset="medium", seed=None):
     planned = {(id(i.after), i.number): i for i in insertions}
     used = {layer.name for layer in model.layers}
     rebuilder = _Rebuilder(preset)
-    seeds = iter(range(seed, seed + 10**6)) if seed is not None else iter(lambda: None, 0)
+    seeds = itertools.count(seed) if seed is not None else itertools.repeat(None)
     counts = defaultdict(int)
 
     def after(original):
