@@ -24,7 +24,7 @@ def check_number(owner, name, value, *, low=None, high=None, low_open=False, hig
     if not ok_type or isinstance(value, bool):
         raise TypeError(f"`{owner}` expects `{name}` to be {kind}. Received: {name}={value!r} "
                         f"of type {type(value).__name__}. Pass e.g. {name}={example}.")
-    value = int(value) if integer else float(value)
+    given, value = value, int(value) if integer else float(value)
     bad = ((low is not None and (value <= low if low_open else value < low))
            or (high is not None and (value >= high if high_open else value > high))
            or value != value)  # NaN
@@ -34,7 +34,7 @@ def check_number(owner, name, value, *, low=None, high=None, low_open=False, hig
             bounds.append(f"{name} {'>' if low_open else '>='} {low}")
         if high is not None:
             bounds.append(f"{name} {'<' if high_open else '<='} {high}")
-        raise ValueError(f"`{owner}` expects {' and '.join(bounds)}. Received: {name}={value!r}. "
+        raise ValueError(f"`{owner}` expects {' and '.join(bounds)}. Received: {name}={given!r}. "
                          f"Pass e.g. {name}={example}.")
     return value
 

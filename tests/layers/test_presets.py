@@ -1,5 +1,7 @@
 """What augmentation_preset builds, and that it avoids Keras' known image-layer defects."""
 
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
@@ -90,3 +92,13 @@ def test_image_preset_turns_xla_off_in_compile():
                               keras.layers.Flatten(), keras.layers.Dense(2)])
     model.compile("adam", "mse", jit_compile=True)
     assert model.jit_compile is False
+
+
+def test_docs_table_lists_exactly_what_each_preset_contains():
+    page = (Path(__file__).resolve().parents[2] / "docs" / "layers.md").read_text()
+    for modality in kbl.MODALITIES:
+        for strength in kbl.STRENGTHS:
+            chain = ", ".join(
+                f"`{cls.__name__}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})`"
+                for cls, kwargs in kbl.PRESETS[modality][strength])
+            assert f"| {modality} | {strength} | {chain} |" in page
