@@ -67,8 +67,13 @@ def cnn(filters: int, jit) -> keras.Model:
     return model
 
 
-def _verdict(speed: dict[str, float], policy: str) -> str:
-    return f"{policy} ({speed[policy] / max(speed.values()):.0%} of best)"
+def _verdict(speed: dict[str, float], policy: str, own: dict[str, float] | None = None) -> str:
+    text = f"{policy} ({speed[policy] / max(speed.values()):.0%} of best"
+    if own:  # what auto_policy's own, separate measurement saw
+        text += "; it measured " + ", ".join(
+            f"{p.removeprefix('mixed_')} {s / own['float32']:.2f}x" for p, s in own.items()
+            if p != "float32")
+    return text + ")"
 
 
 def main(argv=None) -> int:
@@ -116,7 +121,8 @@ def main(argv=None) -> int:
         cells = [f"{speed[p] * batch:,.0f} samples/s ({speed[p] / speed['float32']:.2f}x)"
                  for p in POLICIES]
         worst = max(worst, 1 - speed[measured.policy] / speed[best])
-        picks = [_verdict(speed, hardware.policy), _verdict(speed, measured.policy)]
+        picks = [_verdict(speed, hardware.policy),
+                 _verdict(speed, measured.policy, measured.throughput)]
         print(f"| {name} | " + " | ".join(cells + [best] + picks) + " |")
         keras.backend.clear_session()
     print()

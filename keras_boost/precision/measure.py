@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 
@@ -12,6 +13,8 @@ from keras_boost.precision.context import mixed_precision
 
 #: A candidate whose step is this many times slower than float32 stops being timed.
 _GIVE_UP_FACTOR = 3.0
+#: Fast steps are timed in groups of at least this many seconds (scheduler noise).
+_MIN_TIMED_SECONDS = 0.05
 
 
 def _clone_under(model: keras.Model, policy: str) -> keras.Model:
@@ -68,7 +71,8 @@ def time_policies(measure: keras.Model | Callable[[], keras.Model], sample,
     ``{16-bit policy: [per-round speed-up over float32, ...]}``.
 
     The models are built first, warmed up with two steps each, then timed one
-    step at a time in turn, in alternating order, so that a busy machine slows
+    step at a time in turn (steps shorter than 50 ms in groups), in
+    alternating order, so that a busy machine slows
     all of them alike. float32 gets the inverse of its median step time; a
     16-bit candidate gets that times the median of its per-round speed-ups
     over float32 (paired measurements cancel the load of the moment). A
@@ -91,6 +95,9 @@ def time_policies(measure: keras.Model | Callable[[], keras.Model], sample,
     for model in models.values():
         for _ in range(2):
             model.train_on_batch(x, y)
+    start = time.perf_counter()
+    models[candidates[0]].train_on_batch(x, y)
+    reps = max(1, math.ceil(_MIN_TIMED_SECONDS / (time.perf_counter() - start)))
     times: dict[str, list[float]] = {policy: [] for policy in candidates}
     ratios: dict[str, list[float]] = {policy: [] for policy in candidates if policy != "float32"}
     order = list(models)
@@ -100,8 +107,9 @@ def time_policies(measure: keras.Model | Callable[[], keras.Model], sample,
                     np.median(ratios[policy]) < 1 / _GIVE_UP_FACTOR):
                 continue
             start = time.perf_counter()
-            models[policy].train_on_batch(x, y)
-            times[policy].append(time.perf_counter() - start)
+            for _ in range(reps):
+                models[policy].train_on_batch(x, y)
+            times[policy].append((time.perf_counter() - start) / reps)
         for policy in ratios:
             if len(times[policy]) == step + 1:
                 ratios[policy].append(times["float32"][-1] / times[policy][-1])
