@@ -24,7 +24,7 @@ def _groups(layers):
 
 def _update_group(is_global, layers, sparsity, step):
     if is_global:
-        weights = [w.value for layer in layers for w, _, _ in layer.pruning_vars]
+        weights = [w for layer in layers for w, _, _ in layer.pruning_vars]
         new_masks, threshold = _masks.global_masks(weights, sparsity)
         start = 0
         for layer in layers:

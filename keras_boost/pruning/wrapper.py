@@ -14,6 +14,7 @@ from __future__ import annotations
 import numbers
 
 import keras
+import numpy as np
 from keras import ops
 
 from keras_boost.pruning import masks as _masks
@@ -186,7 +187,7 @@ class PruneLowMagnitude(keras.layers.Wrapper):
         """New ``(masks, thresholds)`` for ``sparsity`` from the current weights."""
         new_masks, thresholds = [], []
         for w, _, _ in self.pruning_vars:
-            value = w.value
+            value = _masks.to_numpy(w)
             if self.sparsity_m_by_n is not None:
                 new_masks.append(_masks.m_by_n_mask(value, self.sparsity_m_by_n))
                 thresholds.append(0.0)
@@ -205,9 +206,10 @@ class PruneLowMagnitude(keras.layers.Wrapper):
         """Store masks and thresholds and zero the pruned weights at once."""
         for (w, mask, threshold), new, t in zip(self.pruning_vars, new_masks, thresholds,
                                                 strict=True):
-            mask.assign(ops.cast(new, mask.dtype))
-            threshold.assign(ops.cast(t, threshold.dtype))
-            w.assign(ops.multiply(w.value, ops.cast(new, w.dtype)))
+            new = np.asarray(new, dtype="float32")
+            mask.assign(new.astype(mask.dtype))
+            threshold.assign(np.asarray(t, dtype=threshold.dtype))
+            w.assign((_masks.to_numpy(w) * new).astype(w.dtype))
 
     def apply_masks(self):
         """Zero the pruned weights (``w <- w * mask``)."""
