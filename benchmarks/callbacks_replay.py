@@ -52,8 +52,9 @@ def score(run, factory) -> dict:
     test_loss = np.asarray(run["history"]["test_loss"], dtype="float64")
     test_loss = np.where(np.isfinite(test_loss), test_loss, np.inf)
     best = float(np.min(test_loss))
+    gain = max(float(test_loss[0]) - best, 0.1 * abs(float(test_loss[0])), 1e-12)
     row = {"epochs": result.epochs_run,
-           "loss_regret": float(test_loss[restored] / best - 1.0) * 100}
+           "loss_regret": float(test_loss[restored] - best) / gain * 100}
     if run["metric"] == "accuracy":
         accuracy = np.nan_to_num(np.asarray(run["history"]["test_accuracy"], dtype="float64"))
         row["accuracy_regret"] = float(accuracy.max() - accuracy[restored]) * 100
@@ -64,8 +65,8 @@ def table(runs, title) -> str:
     rows = {name: [score(run, factory) for run in runs] for name, factory in policies().items()}
     reference = statistics.mean(r["epochs"] for r in rows["Keras EarlyStopping(patience=10)"])
     lines = [f"### {title} ({len(runs)} runs)", "",
-             "| policy | mean epochs | epochs vs patience=10 | mean test-loss regret (%) | "
-             "median test-loss regret (%) | mean test-accuracy regret (points) |",
+             "| policy | mean epochs | epochs vs patience=10 | mean test-loss regret (% of gain) | "
+             "median test-loss regret (% of gain) | mean test-accuracy regret (points) |",
              "|---|---|---|---|---|---|"]
     for name, scores in rows.items():
         epochs = statistics.mean(r["epochs"] for r in scores)

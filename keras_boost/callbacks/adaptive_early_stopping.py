@@ -29,10 +29,12 @@ class StopReason(str, enum.Enum):
 # The adaptive rule (see the class docstring). Chosen on the curve bank; see docs/callbacks.md.
 _MIN_HISTORY = 5  # monitored epochs before the rule may stop
 _MIN_WAIT = 2  # epochs without a new best before the rule may stop
-_CONFIDENCE_Z = 1.0  # optimism of the extrapolated slope, in standard errors
-_HORIZON_SHARE = 0.3  # extrapolate this share of the epochs seen so far...
+_CONFIDENCE_Z = 0.5  # optimism of the extrapolated slope, in standard errors
+_HORIZON_SHARE = 0.1  # extrapolate this share of the epochs seen so far...
 _HORIZON_MIN, _HORIZON_MAX = 5, 30  # ...clipped to this range of epochs
 _WINDOW_MIN, _WINDOW_MAX = 5, 15  # epochs in the local trend fit
+_GAIN_NOISE = 1.0  # a gain worth waiting for: this many noise standard deviations...
+_GAIN_RELATIVE = 0.01  # ...or this share of the best value
 
 
 def _parse_min_delta(min_delta):
@@ -78,9 +80,11 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
     A drop-in for ``keras.callbacks.EarlyStopping``. It learns how noisy the
     monitored value is while training (robust spread of its second
     differences), fits a line to the last 5-15 values and stops when even an
-    optimistic extrapolation (slope minus one standard error, over a horizon of
-    30% of the epochs seen, 5-30 epochs) would not beat the best value so far,
-    and at least two epochs passed without a new best. A run that overfits
+    optimistic extrapolation (slope minus half a standard error, over a horizon
+    of 10% of the epochs seen, 5-30 epochs) would not beat the best value so
+    far by a gain worth waiting for (one noise standard deviation, 1% of the
+    best value, or ``min_delta`` if larger), and at least two epochs passed
+    without a new best. A run that overfits
     stops a few epochs after its best epoch; a slow, steady one keeps going.
     Pass ``patience=`` to get Keras' fixed-count rule instead.
 
@@ -270,7 +274,8 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
         horizon = max(_HORIZON_MIN, min(_HORIZON_MAX, round(_HORIZON_SHARE * n)))
         optimistic = min(slope - _CONFIDENCE_Z * stderr, 0.0) if math.isfinite(stderr) else 0.0
         best = min(self._values)
-        if level + optimistic * horizon > best - self._min_delta(best):
+        worth = max(self._min_delta(best), _GAIN_NOISE * self.noise, _GAIN_RELATIVE * abs(best))
+        if level + optimistic * horizon > best - worth:
             return StopReason.CONVERGED
         return None
 
@@ -297,12 +302,15 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
                       stacklevel=2)
 
     def summary(self) -> str:
-        """One line: why training ended and which epoch's weights are in the model."""
+        """One line: why training ended and which epoch's weights are in the model.
+
+        Epochs count from 0, as in ``History`` and ``CSVLogger`` files.
+        """
         reason = self.stop_reason or "not run"
-        where = (f"stopped at epoch {self.stopped_epoch + 1}" if self.stopped_epoch is not None
+        where = (f"stopped at epoch {self.stopped_epoch}" if self.stopped_epoch is not None
                  else "ran all epochs")
         if self.best_epoch is None:
             return f"AdaptiveEarlyStopping: {where} ({reason}); no finite {self.monitor} seen."
         kept = "restored" if self.restore_best_weights else "best was"
         return (f"AdaptiveEarlyStopping: {where} ({reason}); {kept} epoch "
-                f"{self.best_epoch + 1} ({self.monitor}={self.best_value:.4g}).")
+                f"{self.best_epoch} ({self.monitor}={self.best_value:.4g}).")

@@ -241,7 +241,9 @@ class OverfittingDetector(keras.callbacks.Callback):
         quarter = max(_MIN_EPOCHS, len(train) // 4)
         recent_drop = float(smooth_train[-quarter] - smooth_train[-1])
         total_drop = float(smooth_train[0] - np.min(smooth_train))
-        if total_drop <= 0 or recent_drop > _STILL_FALLING * total_drop:
+        val_still_improving = len(val) - 1 - best < quarter
+        if total_drop <= 0 or (recent_drop > _STILL_FALLING * total_drop
+                               and val_still_improving):
             return "underfitting"
         return "good_fit"
 
