@@ -13,7 +13,7 @@ import numpy as np
 from keras import ops
 
 from keras_boost.layers._base import AugmentationLayer, check_choice, check_number, strength
-from keras_boost.layers._ops import band_mask, gather_steps
+from keras_boost.layers._ops import band_mask, gather_rows, gather_steps
 from keras_boost.layers.magnitude import _SHAPES
 
 
@@ -71,8 +71,8 @@ class Permutation(AugmentationLayer):
         new_starts = ops.cumsum(new_lengths, axis=1) - new_lengths
         t = ops.convert_to_tensor(np.arange(steps, dtype="float32"))
         segment = ops.sum(ops.cast(t[None, :, None] >= new_starts[:, None, :], "int32"), -1) - 1
-        source = (ops.take_along_axis(starts, ops.take_along_axis(order, segment, axis=1), 1)
-                  + t[None] - ops.take_along_axis(new_starts, segment, axis=1))
+        source = (gather_rows(starts, gather_rows(order, segment))
+                  + t[None] - gather_rows(new_starts, segment))
         index = ops.clip(ops.cast(source, "int32"), 0, steps - 1)
         return gather_steps(x, index)
 
