@@ -22,20 +22,58 @@ def _groups(layers):
     return [(schedule, is_global, members) for (schedule, is_global), members in groups.items()]
 
 
-def _update_group(is_global, layers, sparsity, step):
+def _read_function(layers):
+    """One function that returns the values of all pruned weights of ``layers``."""
+    weights = [w for layer in layers for w, _, _ in layer.pruning_vars]
+
+    def read():
+        return [w.value for w in weights]
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(read, autograph=False)
+    return read
+
+
+def _assign_function(layers):
+    """One function that stores all masks, thresholds and steps of ``layers`` and zeroes
+    the pruned weights; compiled on TensorFlow, so an update is one call, not ~15 ops
+    per layer."""
+    triples = [triple for layer in layers for triple in layer.pruning_vars]
+    steps = [layer.pruning_step for layer in layers]
+
+    def assign(new_masks, thresholds, step):
+        for (w, mask, threshold), new, t in zip(triples, new_masks, thresholds, strict=True):
+            mask.assign(new)
+            threshold.assign(ops.cast(t, threshold.dtype))
+            w.assign(ops.multiply(w.value, ops.cast(new, w.dtype)))
+        for variable in steps:
+            variable.assign(step)
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(assign, autograph=False)
+    return assign
+
+
+def _update_group(is_global, layers, sparsity, step, read, assign):
+    values = [_masks.to_numpy(value) for value in read()]
     if is_global:
-        weights = [w for layer in layers for w, _, _ in layer.pruning_vars]
-        new_masks, threshold = _masks.global_masks(weights, sparsity)
-        start = 0
+        new_masks, threshold = _masks.global_masks(values, sparsity)
+        thresholds = [threshold] * len(new_masks)
+    else:
+        new_masks, thresholds, start = [], [], 0
         for layer in layers:
             count = len(layer.pruning_vars)
-            layer.assign_masks(new_masks[start:start + count], [threshold] * count)
+            layer_masks, layer_thresholds = layer.compute_masks(
+                sparsity, values[start:start + count])
+            new_masks.extend(layer_masks)
+            thresholds.extend(layer_thresholds)
             start += count
-    else:
-        for layer in layers:
-            layer.assign_masks(*layer.compute_masks(sparsity))
-    for layer in layers:
-        layer.pruning_step.assign(step)
+    assign([np.asarray(m, dtype="float32") for m in new_masks],
+           [np.asarray(t, dtype="float32") for t in thresholds], np.asarray(step, dtype="int64"))
 
 
 class UpdatePruningStep(keras.callbacks.Callback):
@@ -90,7 +128,9 @@ class UpdatePruningStep(keras.callbacks.Callback):
             self._tfmot_callback.on_train_begin(logs)
             return
         self.prunable_layers = collect_prunable_layers(self.model)
-        self._groups = _groups(self.prunable_layers)
+        self._groups = [(schedule, is_global, layers, _read_function(layers),
+                         _assign_function(layers))
+                        for schedule, is_global, layers in _groups(self.prunable_layers)]
         stored = [int(ops.convert_to_numpy(layer.pruning_step.value))
                   for layer in self.prunable_layers]
         self.step = max([0, *stored])
@@ -107,11 +147,11 @@ class UpdatePruningStep(keras.callbacks.Callback):
         span = int(getattr(self.model, "steps_per_execution", 1) or 1)
         first = self._epoch_base + batch + 1
         self.step = first + span - 1
-        for schedule, is_global, layers in self._groups:
+        for schedule, is_global, layers, read, assign in self._groups:
             for step in range(self.step, first - 1, -1):
                 should, sparsity = schedule(step)
                 if should or (step == 1 and layers[0].sparsity_m_by_n is not None):
-                    _update_group(is_global, layers, float(sparsity), step)
+                    _update_group(is_global, layers, float(sparsity), step, read, assign)
                     break
 
     def _store_step(self):

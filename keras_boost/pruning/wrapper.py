@@ -183,11 +183,12 @@ class PruneLowMagnitude(keras.layers.Wrapper):
 
     # --- mask maintenance, called by UpdatePruningStep outside the training graph ---
 
-    def compute_masks(self, sparsity):
-        """New ``(masks, thresholds)`` for ``sparsity`` from the current weights."""
+    def compute_masks(self, sparsity, values=None):
+        """New ``(masks, thresholds)`` for ``sparsity`` from the current weights (or ``values``)."""
         new_masks, thresholds = [], []
-        for w, _, _ in self.pruning_vars:
-            value = _masks.to_numpy(w)
+        if values is None:
+            values = [_masks.to_numpy(w) for w, _, _ in self.pruning_vars]
+        for value in values:
             if self.sparsity_m_by_n is not None:
                 new_masks.append(_masks.m_by_n_mask(value, self.sparsity_m_by_n))
                 thresholds.append(0.0)
