@@ -101,14 +101,21 @@ def _finding(code: str, layer, message: str, fix: str) -> Finding:
 
 
 def _output_layers(model: keras.Model) -> list:
-    """The layers that produce the model's outputs (the last layer for subclassed models)."""
+    """The layers that produce the model's outputs, looking inside nested models.
+
+    Subclassed models have no symbolic outputs: their last layer stands in.
+    """
     layers = []
     for tensor in getattr(model, "outputs", None) or []:
         history = getattr(tensor, "_keras_history", None)
-        if history is not None and history[0] not in layers:
-            layers.append(history[0])
+        if history is None:
+            continue
+        layer = history[0]
+        found = _output_layers(layer) if isinstance(layer, keras.Model) else [layer]
+        layers.extend(x for x in found if x not in layers)
     if not layers and model.layers:
-        layers.append(model.layers[-1])
+        last = model.layers[-1]
+        layers = _output_layers(last) if isinstance(last, keras.Model) else [last]
     return layers
 
 
@@ -139,13 +146,19 @@ def _check_outputs(model, findings):
         if layer.compute_dtype not in _HALF:
             continue
         activation = _activation_name(layer)
-        code = "float16-output" if activation in _SQUASHING else "half-output"
-        what = f"{activation} " if activation and activation != "linear" else ""
-        findings.append(_finding(
-            code, layer, f"output layer computes {what}in {layer.compute_dtype}: probabilities "
-            "saturate and the loss can become inf/NaN.",
-            "create it with dtype='float32' (or end a linear layer with keras.layers.Activation"
-            "(..., dtype='float32')), or use fix_output_dtype(model)."))
+        if activation in _SQUASHING:
+            findings.append(_finding(
+                "float16-output", layer, f"output layer computes {activation} in "
+                f"{layer.compute_dtype}: probabilities saturate to 0 and 1 and the loss can "
+                "become inf/NaN.", "create it with dtype='float32', or use "
+                "fix_output_dtype(model)."))
+        else:
+            findings.append(_finding(
+                "half-output", layer, f"output layer computes in {layer.compute_dtype}: "
+                "predictions keep only 3 significant digits (2 in bfloat16) and float16 "
+                "overflows above 65504.", "create it with dtype='float32' (or end with "
+                "keras.layers.Activation('linear', dtype='float32')), or use "
+                "fix_output_dtype(model)."))
 
 
 def _check_loss_scaling(model, layers, findings):

@@ -18,7 +18,8 @@ def fix_output_dtype(model: keras.Model, dtype: str = "float32") -> keras.Model:
     original when the original was compiled (fresh optimizer state).
 
     Args:
-        model: a functional or Sequential ``keras.Model``.
+        model: a functional or Sequential ``keras.Model`` (nested functional and
+            Sequential models are copied too).
         dtype: the policy for the output layers. Default ``"float32"``.
 
     Returns:
@@ -44,17 +45,17 @@ def fix_output_dtype(model: keras.Model, dtype: str = "float32") -> keras.Model:
     if dtype not in ("float32", "float64"):
         raise ValueError(f"`fix_output_dtype` expects dtype 'float32' or 'float64'. Received: "
                          f"dtype={dtype!r}. Pass dtype='float32'.")
-    targets = {layer.name for layer in _output_layers(model) if layer.compute_dtype in _HALF}
+    targets = {id(layer) for layer in _output_layers(model) if layer.compute_dtype in _HALF}
 
     def clone_layer(layer):
         config = layer.get_config()
-        if layer.name in targets:
+        if id(layer) in targets:
             config["dtype"] = dtype
         return layer.__class__.from_config(config)
 
     try:
         with _global_policy(model.dtype_policy):  # the copy keeps the model's own policy
-            copy = keras.models.clone_model(model, clone_function=clone_layer)
+            copy = keras.models.clone_model(model, clone_function=clone_layer, recursive=True)
     except ValueError as error:
         raise TypeError("`fix_output_dtype` can copy functional and Sequential models only. "
                         f"Received: {type(model).__name__} ({error}). In a subclassed model, "

@@ -64,3 +64,18 @@ def test_fixed_mixed_float16_model_trains_to_a_finite_loss():
     losses = history.history["loss"]
     assert np.all(np.isfinite(losses)) and losses[-1] < losses[0]
     assert isinstance(fixed.optimizer, keras.optimizers.LossScaleOptimizer)
+
+
+def test_nested_output_model_is_audited_and_fixed_inside():
+    with mixed_precision("mixed_float16"):
+        head = keras.Sequential([keras.Input((8,)), keras.layers.Dense(3, activation="softmax")])
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, head(keras.layers.Dense(8)(inputs)))
+    [finding] = audit(model)
+    assert (finding.code, finding.layer) == ("float16-output", head.layers[-1].name)
+    fixed = fix_output_dtype(model)
+    assert fixed.layers[-1].layers[-1].compute_dtype == "float32"
+    assert head.layers[-1].compute_dtype == "float16"
+    assert audit(fixed).codes() == set()
+    assert all(np.array_equal(a, b)
+               for a, b in zip(model.get_weights(), fixed.get_weights(), strict=True))
