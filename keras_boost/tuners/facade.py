@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 from keras_boost.tuners import spaces
 
@@ -215,7 +216,10 @@ class Tuner:
         Raises:
             RuntimeError: when no trial has completed.
         """
-        return self._tuner.load_model(self._best_trials(1, "best_model")[0])
+        trial = self._best_trials(1, "best_model")[0]
+        with warnings.catch_warnings():  # keras-tuner restores weights, not optimizer slots
+            warnings.filterwarnings("ignore", "Skipping variable loading for optimizer")
+            return self._tuner.load_model(trial)
 
     def retrain_best(self, *fit_args, **fit_kwargs):
         """Train the best configuration from scratch on the data given; return the model.

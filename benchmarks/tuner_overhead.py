@@ -1,0 +1,92 @@
+"""Wall time of a search through ``kb.tuners.Tuner`` against raw keras-tuner.
+
+The same random search (same seed, so the same trials: this is checked) on
+scikit-learn's digits with a small MLP, run by ``keras_tuner.RandomSearch``
+and by ``Tuner(strategy="random")`` in one process, alternating which goes
+first. The facade runs with ``early_stopping=False`` so both train the same
+epochs; its extra work (the pre-search objective check, progress lines,
+per-trial records) is what is measured. Target: ratio <= 1.05.
+
+    python benchmarks/tuner_overhead.py [--trials 10] [--epochs 3] [--repeats 3] [--quick]
+"""
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import keras_tuner as kt  # noqa: E402
+
+from keras_boost.datasets import load_digits_images  # noqa: E402
+from keras_boost.tuners import Tuner  # noqa: E402
+
+
+def build_model(hp):
+    model = keras.Sequential([
+        keras.Input((8, 8, 1)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(hp.Int("units", 16, 128, step=16), activation="relu"),
+        keras.layers.Dense(10),
+    ])
+    model.compile(keras.optimizers.Adam(hp.Choice("learning_rate", [1e-2, 3e-3, 1e-3])),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    return model
+
+
+def run(kind, data, args, directory):
+    (x, y), validation = data
+    start = time.perf_counter()
+    if kind == "keras-tuner":
+        tuner = kt.RandomSearch(build_model, objective="val_accuracy", max_trials=args.trials,
+                                seed=7, directory=directory, project_name=kind, overwrite=True)
+        tuner.search(x, y, epochs=args.epochs, validation_data=validation, verbose=0)
+        trials = tuner.oracle.trials.values()
+    else:
+        tuner = Tuner(build_model, strategy="random", objective="val_accuracy",
+                      max_trials=args.trials, seed=7, directory=directory, project_name=kind,
+                      overwrite=True)
+        tuner.search(x, y, epochs=args.epochs, validation_data=validation, verbose=0,
+                     early_stopping=False)
+        trials = tuner.oracle.trials.values()
+    seconds = time.perf_counter() - start
+    return seconds, [tuple(sorted(t.hyperparameters.values.items())) for t in trials]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="3 trials, 1 epoch, 1 repeat")
+    args = parser.parse_args()
+    if args.quick:
+        args.trials, args.epochs, args.repeats = 3, 1, 1
+    (x, y), validation = load_digits_images(n_train=600)
+    data = ((x, y), validation)
+    times = {"keras-tuner": [], "kb.tuners.Tuner": []}
+    with tempfile.TemporaryDirectory() as directory:
+        for repeat in range(args.repeats):
+            order = list(times) if repeat % 2 == 0 else list(times)[::-1]
+            trials = {}
+            for kind in order:
+                seconds, trials[kind] = run(kind, data, args, directory)
+                times[kind].append(seconds)
+            assert trials["keras-tuner"] == trials["kb.tuners.Tuner"], "not the same trials"
+    raw, ours = (statistics.median(times[k]) for k in times)
+    print(f"random search, {args.trials} trials x {args.epochs} epochs, digits MLP "
+          f"(600 training images), {args.repeats} repeats, same trials checked\n")
+    print("| tuner | median wall time (s) | all runs (s) |")
+    print("|---|---|---|")
+    for kind, values in times.items():
+        print(f"| {kind} | {statistics.median(values):.2f} | "
+              f"{', '.join(f'{v:.2f}' for v in values)} |")
+    print(f"\nratio kb.tuners.Tuner / keras-tuner: {ours / raw:.3f} (target <= 1.05)")
+
+
+if __name__ == "__main__":
+    main()
