@@ -120,6 +120,13 @@ class UpdatePruningStep(keras.callbacks.Callback):
         self.step = 0
         self._tfmot_callback = None
 
+    def __deepcopy__(self, memo):
+        # keras-tuner copies callbacks per trial: a copy is a fresh callback (no model,
+        # no compiled functions), the step aside.
+        fresh = type(self)()
+        fresh.step = self.step
+        return fresh
+
     def on_train_begin(self, logs=None):
         self._tfmot_callback = None
         if _tfmot.is_tf_keras(self.model):

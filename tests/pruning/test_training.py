@@ -197,8 +197,12 @@ def test_pruning_summaries_write_sparsity(tmp_path):
 
 def test_update_pruning_step_callback_contract():
     check_callback_contract(pruning.UpdatePruningStep, per_batch=True, skip=["model access"])
+    x, y = _data()
+    pruned = _compiled(pruning.prune_low_magnitude(_mlp()))
     callback = pruning.UpdatePruningStep()
-    assert copy.deepcopy(callback).step == 0
+    pruned.fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[callback])
+    copied = copy.deepcopy(callback)  # after use, with compiled update functions inside
+    assert copied.step == callback.step == 4 and copied.prunable_layers == []
 
 
 def test_steps_per_execution_and_mixed_float16():
