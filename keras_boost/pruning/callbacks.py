@@ -79,8 +79,8 @@ def _update_group(is_global, layers, sparsity, step, read, assign):
 class UpdatePruningStep(keras.callbacks.Callback):
     """Advance the pruning step and update the masks on the schedule's update steps.
 
-    Required when fitting a model from ``prune_low_magnitude``: without it the
-    first training step fails with an error that says to add it. Masks are
+    Required when fitting a model from ``prune_low_magnitude``: without it
+    ``fit`` raises a ValueError that says to add it. Masks are
     recomputed outside the training graph, only on update steps (every
     ``frequency`` steps), so the cost per batch is a few Python integer
     operations. The step is stored in the model (``pruning_step``) at each
@@ -144,6 +144,7 @@ class UpdatePruningStep(keras.callbacks.Callback):
         self._epoch_base = self.step
         for layer in self.prunable_layers:
             layer.pruning_step.assign(self.step)
+            layer._callback_seen = True
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch_base = self.step

@@ -24,7 +24,8 @@ from keras_boost.pruning.schedules import ConstantSparsity, PruningSchedule
 _MISSING_CALLBACK = (
     "A model pruned with `prune_low_magnitude` is being trained without the "
     "`keras_boost.pruning.UpdatePruningStep` callback, so its masks would never be "
-    "updated. Pass it to fit: `model.fit(..., callbacks=[kb.pruning.UpdatePruningStep()])`.")
+    "updated. Received: fit without it. Pass it to fit: "
+    "`model.fit(..., callbacks=[kb.pruning.UpdatePruningStep()])`.")
 
 
 class _KeepMasked:
@@ -132,6 +133,7 @@ class PruneLowMagnitude(keras.layers.Wrapper):
         self.sparsity_m_by_n = sparsity_m_by_n
         self.global_pruning = bool(global_pruning)
         self.pruning_vars = []
+        self._callback_seen = False
         if inner_build_config and not layer.built:
             layer.build_from_config(inner_build_config)
         if layer.built:
@@ -170,12 +172,10 @@ class PruneLowMagnitude(keras.layers.Wrapper):
         self.built = True
 
     def call(self, inputs, *args, training=None, **kwargs):
-        if training and keras.backend.backend() == "tensorflow":
-            import tensorflow as tf
-
-            tf.debugging.assert_greater_equal(self.pruning_step.value,
-                                              ops.convert_to_tensor(0, "int64"),
-                                              message=_MISSING_CALLBACK)
+        # Checked in Python while the training step is traced (after the callbacks'
+        # on_train_begin), so it costs nothing per step and also holds under XLA.
+        if training and not self._callback_seen and not isinstance(inputs, keras.KerasTensor):
+            raise ValueError(_MISSING_CALLBACK)
         return self.layer(inputs, *args, training=training, **kwargs)
 
     def compute_mask(self, inputs, mask=None):
