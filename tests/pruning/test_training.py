@@ -223,3 +223,15 @@ def test_steps_per_execution_and_mixed_float16():
         assert layer.pruning_vars[0][1].dtype == "float32"
         assert np.count_nonzero(kernel) == round(kernel.size * 0.5)
     assert pruned.predict(x[:2], verbose=0).dtype == np.float16
+
+
+def test_block_sparsity_prunes_whole_blocks_while_training():
+    x, y = _data()
+    pruned = _compiled(pruning.prune_low_magnitude(
+        _mlp(), pruning.ConstantSparsity(0.5, 0, frequency=2), block_size=(1, 4),
+        block_pooling_type="MAX"))
+    pruned.fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[pruning.UpdatePruningStep()])
+    kernel = _kernels(pruned)[0]  # (16, 24): rows of six 1x4 blocks
+    blocks = (kernel == 0).reshape(16, 6, 4)
+    assert np.all(blocks.all(axis=-1) == blocks.any(axis=-1))
+    assert blocks.all(axis=-1).mean() == pytest.approx(0.5)
