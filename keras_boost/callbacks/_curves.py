@@ -112,8 +112,8 @@ def local_trend(values: Sequence[float], window: int) -> tuple[float, float, flo
 def centered_mean(values: Sequence[float], half_width: int) -> np.ndarray:
     """Centred moving average that shrinks its window at both ends."""
     x = np.asarray(values, dtype="float64")
-    out = np.empty_like(x)
-    for i in range(len(x)):
-        lo, hi = max(0, i - half_width), min(len(x), i + half_width + 1)
-        out[i] = x[lo:hi].mean()
-    return out
+    index = np.arange(len(x))
+    lo = np.maximum(index - half_width, 0)
+    hi = np.minimum(index + half_width + 1, len(x))
+    cumulative = np.concatenate([[0.0], np.cumsum(x)])
+    return (cumulative[hi] - cumulative[lo]) / (hi - lo)

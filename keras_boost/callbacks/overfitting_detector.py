@@ -17,7 +17,7 @@ ACTIONS = ("warn", "stop", "reduce_lr")
 _MIN_EPOCHS = 5  # paired epochs before any diagnosis
 _SUSTAIN = 3  # epochs past the validation minimum that must all stay above it
 _NOISE_Z = 3.0  # the rise must exceed this many noise standard deviations...
-_RELATIVE_RISE = 0.02  # ...and this share of the minimum
+_RELATIVE_RISE = 0.10  # ...and this share of the minimum (of the error, for accuracy-like)
 _STILL_FALLING = 0.15  # underfitting: the last quarter of epochs brought this share of the drop
 _SMOOTH = 0.3  # weight of the newest gap in the smoothed gap
 
@@ -39,7 +39,9 @@ def _next_steps(diagnosis: str, best_epoch) -> list[str]:
                 "clip gradients (optimizer clipnorm=1.0) and check the data for NaN/inf",
                 "use AdaptiveEarlyStopping: it stops on NaN and restores the best weights"]
     if diagnosis == "good_fit":
-        return ["nothing urgent: validation follows training; keep the best epoch's weights"]
+        return ["nothing urgent: validation stays within its noise (and 10%) of its best; "
+                "keep the best epoch's weights",
+                "a large generalization gap still leaves room for regularization or more data"]
     return ["train for more epochs with validation data (validation_split or "
             "validation_data) so there is a curve to judge"]
 
@@ -53,13 +55,16 @@ class OverfittingDetector(keras.callbacks.Callback):
     validation") and ``generalization_gap_smoothed`` to the logs, so History,
     CSVLogger and TensorBoard record them (put it before those callbacks).
 
-    Overfitting is declared when the validation curve (smoothed over 5 epochs)
-    has risen above its minimum for at least 3 epochs by more than twice its
-    measured noise and 2% of the minimum, while the training curve did not get
-    worse. A single bad epoch is not overfitting. ``onset_epoch`` is the first
-    epoch after the validation minimum. Other diagnoses: ``diverging`` (NaN, or
-    the training curve itself rising), ``underfitting`` (the training curve is
-    still falling steeply, or barely fell), ``good_fit``, ``inconclusive``
+    Overfitting is declared when the validation values of the last 3 epochs
+    all lie above the minimum of the validation curve (smoothed over 5 epochs)
+    and their median exceeds it by more than 3 times the measured noise and
+    10% of the minimum (of the error rate ``1 - score`` for accuracy-like
+    scores in [0, 1]), while the training curve did not get worse. A single
+    bad epoch is not overfitting. ``onset_epoch`` is the first epoch after the
+    validation minimum. Other diagnoses: ``diverging`` (NaN, or
+    the training curve itself rising), ``underfitting`` (training and
+    validation curves both still improving: the last quarter of the epochs
+    brought 15% of the training curve's drop), ``good_fit``, ``inconclusive``
     (fewer than 5 epochs with both values).
 
     Args:
@@ -219,7 +224,7 @@ class OverfittingDetector(keras.callbacks.Callback):
         best = int(np.argmin(smooth_val))
         noise = _curves.noise_level(val)
         rise = float(np.median(val[-_SUSTAIN:]) - smooth_val[best])
-        margin = max(_NOISE_Z * noise, _RELATIVE_RISE * abs(smooth_val[best]))
+        margin = max(_NOISE_Z * noise, _RELATIVE_RISE * self._scale(smooth_val[best]))
         train_noise = _curves.noise_level(train)
         train_rise = float(smooth_train[-1] - np.min(smooth_train))
         train_worse = train_rise > max(3 * train_noise, 0.1 * abs(np.min(smooth_train)))
@@ -246,6 +251,12 @@ class OverfittingDetector(keras.callbacks.Callback):
                                and val_still_improving):
             return "underfitting"
         return "good_fit"
+
+    def _scale(self, best) -> float:
+        """What a relative rise is relative to: the value, or the error of a [0, 1] score."""
+        if self._direction == "max" and all(-1.0 <= v <= 0.0 for v in self._val):
+            return 1.0 + best  # best is -score: the error rate 1 - score
+        return abs(best)
 
     # Acting --------------------------------------------------------------------
     def _act(self, epoch, logs):

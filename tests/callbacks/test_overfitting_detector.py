@@ -166,3 +166,19 @@ def test_diagnose_rejects_bad_histories(source, error, match):
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=f"Received: {match}"):
         OverfittingDetector(**kwargs)
+
+
+@pytest.mark.parametrize(("rise", "expected"), [(0.04, "good_fit"), (0.25, "overfitting")])
+def test_a_rise_must_be_large_relative_to_the_minimum(rise, expected):
+    e = np.arange(60)
+    val = 0.5 + rise * 0.5 * np.clip((e - 30) / 10, 0, 1) + 0.4 * np.exp(-e / 5)
+    history = {"loss": list(0.2 + 0.8 * np.exp(-e / 5)), "val_loss": list(val)}
+    assert OverfittingDetector.diagnose(history).diagnosis == expected
+
+
+def test_accuracy_rise_is_relative_to_the_error_rate():
+    e = np.arange(60)
+    error = 0.05 + 0.02 * np.clip((e - 30) / 10, 0, 1) + 0.5 * np.exp(-e / 5)  # 5% -> 7%
+    history = {"accuracy": list(1 - 0.5 * np.exp(-e / 5)), "val_accuracy": list(1 - error)}
+    detector = OverfittingDetector.diagnose(history, monitor="accuracy")
+    assert detector.diagnosis == "overfitting" and 25 <= detector.onset_epoch <= 33
