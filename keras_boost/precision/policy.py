@@ -187,7 +187,7 @@ def auto_policy(devices: Sequence[DeviceInfo] | None = None, *, prefer_bfloat16:
                         "devices=[DeviceInfo('GPU', 'T4', (7, 5))] or leave it out.")
     if not isinstance(steps, int) or steps < 1:
         raise ValueError(f"`auto_policy` expects steps >= 1. Received: steps={steps!r}. "
-                         "Pass e.g. steps=5.")
+                         "Pass e.g. steps=10.")
     if not isinstance(min_gain, int | float) or min_gain < 0:
         raise ValueError(f"`auto_policy` expects min_gain >= 0. Received: min_gain={min_gain!r}. "
                          "Pass e.g. min_gain=0.05.")
