@@ -158,3 +158,10 @@ def test_deepcopy_of_a_used_callback_starts_fresh():
     clone = copy.deepcopy(stopper)
     fresh = AdaptiveEarlyStopping()
     assert replay(clone, u_curve(seed=2)) == replay(fresh, u_curve(seed=2))
+
+
+def test_a_misspelled_monitor_warns_once_and_never_stops():
+    logs = [{"loss": 1.0, "val_accuracy": 0.5} for _ in range(10)]
+    with pytest.warns(UserWarning, match="Available: \\['loss', 'val_accuracy'\\]") as caught:
+        result = replay(AdaptiveEarlyStopping("val_acc"), logs)
+    assert result.epochs_run == 10 and len(caught) == 1

@@ -182,3 +182,12 @@ def test_accuracy_rise_is_relative_to_the_error_rate():
     history = {"accuracy": list(1 - 0.5 * np.exp(-e / 5)), "val_accuracy": list(1 - error)}
     detector = OverfittingDetector.diagnose(history, monitor="accuracy")
     assert detector.diagnosis == "overfitting" and 25 <= detector.onset_epoch <= 33
+
+
+def test_reduce_lr_sets_a_real_keras_optimizer():
+    import keras
+
+    model = ReplayModel()
+    model._state["optimizer"] = optimizer = keras.optimizers.Adam(1e-3)
+    replay(OverfittingDetector(action="reduce_lr"), curves("overfit"), model=model)
+    assert float(keras.ops.convert_to_numpy(optimizer.learning_rate)) == pytest.approx(5e-4)
