@@ -53,7 +53,7 @@ def main(argv=None):
     keras.utils.set_random_seed(0)
 
     (x, y), (x_test, y_test) = load_digits_images()
-    dense_epochs, prune_epochs, batch = (3, 2, 64) if args.quick else (15, 10, 32)
+    dense_epochs, prune_epochs, batch = (4, 3, 32) if args.quick else (15, 10, 32)
 
     dense = compile_(build_cnn())
     dense.fit(x, y, batch_size=batch, epochs=dense_epochs, verbose=0)
