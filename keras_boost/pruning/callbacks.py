@@ -14,12 +14,12 @@ from keras_boost.pruning.wrapper import collect_prunable_layers
 
 
 def _groups(layers):
-    """Wrappers grouped by schedule, so each schedule is asked once per step."""
+    """Wrappers grouped by schedule (and kind), so each schedule is asked once per step."""
     groups = {}
     for layer in layers:
-        key = (layer.pruning_schedule, layer.global_pruning)
+        key = (layer.pruning_schedule, layer.global_pruning, layer.sparsity_m_by_n is not None)
         groups.setdefault(key, []).append(layer)
-    return [(schedule, is_global, members) for (schedule, is_global), members in groups.items()]
+    return [(schedule, is_global, members) for (schedule, is_global, _), members in groups.items()]
 
 
 def _read_function(layers):
@@ -45,7 +45,7 @@ def _assign_function(layers):
 
     def assign(new_masks, thresholds, step):
         for (w, mask, threshold), new, t in zip(triples, new_masks, thresholds, strict=True):
-            mask.assign(new)
+            mask.assign(ops.cast(new, mask.dtype))
             threshold.assign(ops.cast(t, threshold.dtype))
             w.assign(ops.multiply(w.value, ops.cast(new, w.dtype)))
         for variable in steps:
