@@ -66,11 +66,24 @@ def to_epoch_logs(source) -> tuple[list[int], list[dict]]:
         raise TypeError("`OverfittingDetector.diagnose` expects a keras History, a dict of lists "
                         "or the path of a CSVLogger file. Received: "
                         f"{type(source).__name__}. Pass e.g. model.fit(...) or 'run.csv'.")
-    lengths = {len(values) for values in history.values()}
-    if len(lengths) > 1:
-        raise ValueError("`OverfittingDetector.diagnose` expects lists of equal length. Received "
-                         f"lengths {sorted(lengths)}. Pass the History of one fit call.")
-    n = lengths.pop() if lengths else 0
+    n = max((len(values) for values in history.values()), default=0)
+    columns = {key: _align(key, list(values), n) for key, values in history.items()}
+    logs = [{k: v[i] for k, v in columns.items() if v[i] is not None} for i in range(n)]
     epochs = list(getattr(source, "epoch", None) or range(n))
-    logs = [{k: v[i] for k, v in history.items() if v[i] is not None} for i in range(n)]
     return epochs[:n] if len(epochs) >= n else list(range(n)), logs
+
+
+def _align(key, values, n):
+    """Spread a shorter list (``validation_freq=f`` logs every f-th epoch) over n epochs."""
+    m = len(values)
+    if m == n:
+        return values
+    freq = n // m if m else 0
+    if not m or n // freq != m:
+        raise ValueError(f"`OverfittingDetector.diagnose` cannot place the {m} values of {key!r} "
+                         f"among {n} epochs. Pass the History of one fit call (a shorter list "
+                         "must come from validation_freq=f: one value every f epochs).")
+    aligned = [None] * n
+    for i, value in enumerate(values):
+        aligned[(i + 1) * freq - 1] = value
+    return aligned

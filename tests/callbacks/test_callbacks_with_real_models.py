@@ -58,6 +58,7 @@ def test_validation_freq_two_and_both_callbacks_reused():
                             callbacks=[detector, stopper])
         assert stopper.stop_reason == "completed" and stopper.best_epoch % 2 == 1
         assert len(detector.gaps) == 4
+        assert OverfittingDetector.diagnose(history).gaps == pytest.approx(detector.gaps)
         val = history.history["val_loss"]
         assert stopper.best_value == pytest.approx(min(val))
 

@@ -154,7 +154,7 @@ def test_plot_writes_an_image(tmp_path):
 @pytest.mark.parametrize(("source", "error", "match"), [
     (42, TypeError, "History, a dict of lists"),
     ({"loss": [1.0, 0.5]}, ValueError, "no 'val_loss' values"),
-    ({"loss": [1.0], "val_loss": [1.0, 2.0]}, ValueError, "equal length")])
+    ({"loss": [1.0, 0.9, 0.8], "val_loss": [1.0, 2.0]}, ValueError, "cannot place")])
 def test_diagnose_rejects_bad_histories(source, error, match):
     with pytest.raises(error, match=match):
         OverfittingDetector.diagnose(source)
@@ -191,3 +191,14 @@ def test_reduce_lr_sets_a_real_keras_optimizer():
     model._state["optimizer"] = optimizer = keras.optimizers.Adam(1e-3)
     replay(OverfittingDetector(action="reduce_lr"), curves("overfit"), model=model)
     assert float(keras.ops.convert_to_numpy(optimizer.learning_rate)) == pytest.approx(5e-4)
+
+
+def test_diagnose_places_validation_freq_values_on_their_epochs():
+    logs = curves("overfit")
+    history = {"loss": [log["loss"] for log in logs],
+               "val_loss": [log["val_loss"] for log in logs[1::2]]}  # validation_freq=2
+    live = OverfittingDetector(action=None)
+    replay(live, [log if e % 2 else {"loss": log["loss"]} for e, log in enumerate(logs)])
+    offline = OverfittingDetector.diagnose(history)
+    assert offline.onset_epoch == live.onset_epoch and offline.onset_epoch % 2 == 1
+    assert offline.gaps == live.gaps and len(offline.gaps) == 30
