@@ -75,8 +75,8 @@ def main(argv=None):
                         verbose=0, callbacks=[detector, stopper])
 
     _, accuracy = model.evaluate(x_test, y_test, verbose=0)
-    print(f"Trained {len(history.history['loss'])} of {epochs} epochs (epochs count from 0).")
-    print(stopper.summary())
+    print(f"Trained {len(history.history['loss'])} of {epochs} epochs.")
+    print(stopper.summary(), "(epochs are numbered from 0, as in History)")
     print(f"Test accuracy of the restored model: {accuracy:.3f}")
     print(detector.report())
     detector.plot(args.output / "loss_and_gap.png")
