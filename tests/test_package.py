@@ -46,6 +46,17 @@ def test_import_has_no_side_effects():
     assert not report["tf_keras_imported"]
 
 
+def test_subpackages_load_on_attribute_access():
+    for name in keras_boost.SUBPACKAGES:
+        assert getattr(keras_boost, name).__name__ == f"keras_boost.{name}"
+    try:
+        keras_boost.no_such_thing  # noqa: B018
+    except AttributeError as error:
+        assert "callbacks" in str(error)
+    else:
+        raise AssertionError("an unknown attribute must raise AttributeError")
+
+
 def test_version_matches_the_installed_distribution():
     assert keras_boost.__version__ == version("keras-boost")
     assert "__version__" in keras_boost.__all__

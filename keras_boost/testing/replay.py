@@ -67,6 +67,14 @@ class ReplayModel:
         self._state["stop_training"] = value
 
 
+def _as_float(value):
+    """A learning rate as a float, whether a number or a Keras variable."""
+    try:
+        return float(np.asarray(value))
+    except (TypeError, ValueError):
+        return value
+
+
 @dataclass
 class ReplayResult:
     """What happened when a callback was driven through recorded logs."""
@@ -95,7 +103,7 @@ def replay(callback, epoch_logs: Sequence[Mapping[str, float]], *,
         logs = dict(logs)
         callback.on_epoch_end(epoch, logs)
         epochs_run = epoch + 1
-        learning_rates.append(model.optimizer.learning_rate)
+        learning_rates.append(_as_float(model.optimizer.learning_rate))
         if model.stop_training:
             break
     callback.on_train_end({})
