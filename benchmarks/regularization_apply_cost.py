@@ -34,7 +34,7 @@ def models():
     yield "MLP 3x256 (Sequential)", keras.Sequential(
         [keras.Input((64,))] + [keras.layers.Dense(256, activation="relu") for _ in range(3)]
         + [keras.layers.Dense(10)])
-    yield "MobileNetV2 96x96 (functional, 154 layers)", keras.applications.MobileNetV2(
+    yield "MobileNetV2 96x96 (functional, 156 layers)", keras.applications.MobileNetV2(
         input_shape=(96, 96, 3), weights=None, classes=10)
 
 
