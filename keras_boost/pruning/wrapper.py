@@ -139,6 +139,13 @@ class PruneLowMagnitude(keras.layers.Wrapper):
         if layer.built:
             self._create_pruning_vars()
 
+    def __call__(self, *args, **kwargs):
+        if not self.layer.built:
+            # Build the wrapped layer from all its inputs (e.g. MultiHeadAttention's query
+            # and value), which Keras would not pass to a wrapper's build().
+            self.layer(*args, **kwargs)
+        return super().__call__(*args, **kwargs)
+
     def build(self, input_shape=None):
         if not self.layer.built:
             self.layer.build(input_shape)

@@ -158,3 +158,14 @@ def test_nested_model_is_pruned_inside():
     pruned = pruning.prune_low_magnitude(outer)
     assert isinstance(pruned.get_layer("inner").layers[0], PruneLowMagnitude)
     assert isinstance(outer.get_layer("inner").layers[0], L.Dense)
+
+
+def test_unbuilt_multi_input_layer_builds_from_all_its_inputs(tmp_path):
+    inputs = keras.Input((4, 8))
+    attention = pruning.prune_low_magnitude(L.MultiHeadAttention(2, 4))
+    model = keras.Model(inputs, attention(inputs, inputs))
+    assert len(attention.pruning_vars) == 4
+    model.save(tmp_path / "m.keras")
+    x = np.random.rand(2, 4, 8)
+    np.testing.assert_allclose(keras.saving.load_model(tmp_path / "m.keras").predict(x, verbose=0),
+                               model.predict(x, verbose=0), atol=1e-6)
