@@ -15,6 +15,19 @@ from keras_boost.regularization.presets import Preset, get_preset
 class RegularizationReport:
     """What a preset does to one model: one ``(layer, change)`` row per change.
 
+    Returned by :func:`describe`; ``print`` it for a table, or read its rows
+    to check a model in a test.
+
+    Example:
+
+    >>> import keras
+    >>> from keras_boost.regularization import describe
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, name="h"),
+    ...                           keras.layers.Dense(2, name="out")])
+    >>> report = describe(model, "light")
+    >>> report.changes[0]
+    ('h', 'kernel_regularizer=L2(l2=1e-05)')
+
     Attributes:
         model: the model's name.
         preset: the resolved ``Preset``.

@@ -191,9 +191,21 @@ PRESETS = MappingProxyType({
 def get_preset(preset) -> Preset:
     """Resolve a preset name or a :class:`Preset` to a :class:`Preset`.
 
+    Use it where your own code accepts ``preset="medium"`` the way
+    ``apply_preset`` does.
+
+    Args:
+        preset: a key of :data:`PRESETS` or a ``Preset`` (returned as is).
+
     Raises:
         ValueError: for an unknown name.
         TypeError: for anything that is neither a str nor a Preset.
+
+    Example:
+
+    >>> from keras_boost.regularization import get_preset
+    >>> get_preset("heavy").dropout
+    0.5
     """
     if isinstance(preset, Preset):
         return preset
