@@ -80,7 +80,7 @@ def main(argv=None):
         writer.writerow(["dataset", "augmentation", "epochs", "test_accuracy"])
         writer.writerows((args.dataset, name, epochs, f"{acc:.4f}") for name, acc in results)
     print(f"wrote {args.output / 'results.csv'} (one seed: see "
-          "benchmarks/augmentation_accuracy.py for 5 seeds on 7 sets)")
+          "benchmarks/augmentation_accuracy.py for 5 seeds on 5 sets)")
 
 
 if __name__ == "__main__":
