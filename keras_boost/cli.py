@@ -58,10 +58,8 @@ def _run_demo(args) -> int:
 
 
 def _add_diagnose(subparsers) -> None:
-    try:
-        from keras_boost import diagnose_cli
-    except ImportError:  # the diagnose command ships with keras_boost.callbacks
-        return
+    from keras_boost import diagnose_cli
+
     diagnose_cli.add_parser(subparsers)
 
 
