@@ -30,7 +30,7 @@ CONTRACT_CASES = [
     (kbl.AugmentationPreset, {"modality": "tabular", "strength": "heavy", "seed": 15},
      {"input_shape": (6,), "supports_unbatched": False}),
     # Keras' geometric image layers set supports_jit=False (an upstream defect the
-    # preset documents and test_presets checks), so the xla property cannot hold.
+    # preset documents and test_augmentation_presets checks), so the xla property cannot hold.
     (kbl.AugmentationPreset, {"modality": "image", "strength": "medium", "seed": 16},
      {"input_shape": (8, 8, 1), "skip": ["xla"]}),
 ]
