@@ -9,7 +9,7 @@ from rich.table import Table
 
 _ROWS = (
     ("test accuracy", lambda r: f"{r.test_accuracy:.4f}"),
-    ("epochs trained", lambda r: str(r.epochs)),
+    ("epochs trained (fit)", lambda r: str(r.epochs)),
     ("wall time (s)", lambda r: f"{r.wall_time:.1f}"),
     ("parameters", lambda r: f"{r.params:,}"),
 )
@@ -50,8 +50,10 @@ def plot_learning_curves(runs, path: Path) -> Path:
         if "val_loss" in run.history:
             ax.plot(epochs, run.history["val_loss"], label="validation loss")
         for marker in getattr(run, "markers", []) or []:
-            ax.axvline(marker["epoch"], linestyle="--", color=marker.get("color", "gray"),
-                       label=marker["label"])
+            onset = marker["label"] == "overfitting onset"
+            ax.axvline(marker["epoch"], linestyle=":" if onset else "--",
+                       linewidth=2.5 if onset else 1.5, color=marker.get("color", "gray"),
+                       label=f"{marker['label']} (epoch {marker['epoch']})")
         ax.set(title=run.name, xlabel="epoch", ylabel="loss")
         ax.legend()
     figure.savefig(path, dpi=100)

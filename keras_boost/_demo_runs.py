@@ -150,13 +150,8 @@ def train_boosted(data, settings, tuner, policy) -> RunResult:
                         validation_split=settings["validation_split"],
                         callbacks=[detector, early], verbose=0)
     fit_epochs = len(history.history["loss"])
-    steps_per_epoch = int(np.ceil(len(x_train) / settings["batch_size"]))
-    schedule = pruning.PolynomialDecay(settings["initial_sparsity"], settings["sparsity"],
-                                       begin_step=0,
-                                       end_step=steps_per_epoch * settings["prune_epochs"] - 1,
-                                       frequency=max(1, steps_per_epoch // 2))
-    pruned = pruning.prune_low_magnitude(model, schedule)
-    pruned.compile(optimizer=keras.optimizers.Adam(best["learning_rate"] / 2), loss=LOSS,
+    pruned = _prune_hidden_layers(model, x_train, settings)
+    pruned.compile(optimizer=keras.optimizers.Adam(best["learning_rate"]), loss=LOSS,
                    metrics=["accuracy"])
     pruned.fit(x_train, y_train, epochs=settings["prune_epochs"],
                batch_size=settings["batch_size"], callbacks=[pruning.UpdatePruningStep()],
@@ -182,11 +177,31 @@ def train_boosted(data, settings, tuner, policy) -> RunResult:
         f"regularization: apply_preset(model, '{settings['regularization']}').",
         f"AdaptiveEarlyStopping stopped after {fit_epochs} epochs ({early.stop_reason}) and "
         f"restored epoch {None if early.best_epoch is None else early.best_epoch + 1}.",
-        f"Pruned to {settings['sparsity']:.0%} with PolynomialDecay over "
-        f"{settings['prune_epochs']} fine-tuning epochs, then strip_pruning: "
-        f"measured sparsity {report.sparsity:.3f}.",
+        f"Pruned the hidden Conv2D/Dense layers to {settings['sparsity']:.0%} with "
+        f"PolynomialDecay({settings['initial_sparsity']} -> {settings['sparsity']}) while "
+        f"fine-tuning {settings['prune_epochs']} epochs on the whole training subset, then "
+        f"strip_pruning: measured sparsity of the pruned layers {report.sparsity:.3f}. "
+        "The first convolution and the output layer stay dense, as tfmot's guide advises.",
         "OverfittingDetector: " + detector.report().splitlines()[0],
     ]
-    return RunResult("keras-boost", float(accuracy), fit_epochs + settings["prune_epochs"], wall,
-                     final.count_params(), history.history, notes, extra, markers,
-                     report.layers)
+    extra["pruning fine-tune epochs"] = str(settings["prune_epochs"])
+    return RunResult("keras-boost", float(accuracy), fit_epochs, wall, final.count_params(),
+                     history.history, notes, extra, markers, report.layers)
+
+
+def _prune_hidden_layers(model, x_train, settings):
+    """Wrap every weighted layer but the first and the last for pruning."""
+    from keras_boost import pruning
+
+    steps_per_epoch = int(np.ceil(len(x_train) / settings["batch_size"]))
+    ramp_epochs = max(1, (2 * settings["prune_epochs"]) // 3)  # then recover at the target
+    schedule = pruning.PolynomialDecay(settings["initial_sparsity"], settings["sparsity"],
+                                       begin_step=0, end_step=steps_per_epoch * ramp_epochs - 1,
+                                       frequency=max(1, steps_per_epoch // 2))
+    weighted = [layer for layer in model.layers if layer.trainable_weights]
+    hidden = weighted[1:-1]
+
+    def wrap(layer):
+        return pruning.prune_low_magnitude(layer, schedule) if layer in hidden else layer
+
+    return keras.models.clone_model(model, clone_function=wrap)

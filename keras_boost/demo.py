@@ -52,9 +52,9 @@ def demo_settings(quick: bool = False) -> dict:
     settings = {
         "n_train": 500, "epochs": 150, "patience": 10, "batch_size": 32,
         "validation_split": 0.2, "learning_rate": 1e-3,
-        "trials": 4, "trial_epochs": 15, "widths": [24, 32], "learning_rates": [1e-3, 3e-3],
+        "trials": 4, "trial_epochs": 15, "widths": [16, 24], "learning_rates": [1e-3, 3e-3],
         "augmentation": "light", "regularization": "medium",
-        "initial_sparsity": 0.5, "sparsity": 0.8, "prune_epochs": 10,
+        "initial_sparsity": 0.5, "sparsity": 0.8, "prune_epochs": 12,
     }
     if quick:
         settings.update(n_train=300, epochs=40, trials=2, trial_epochs=5, prune_epochs=6)

@@ -37,19 +37,23 @@ def test_output_that_is_a_file_is_refused(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_quick_demo_writes_report_and_plot(tmp_path, capsys):
+def test_quick_demo_writes_report_plots_and_a_smaller_model(tmp_path, capsys, monkeypatch):
+    import keras_boost.demo as demo
+
+    results = []
+    real_run = demo.run_demo
+    monkeypatch.setattr(demo, "run_demo", lambda **kw: results.append(real_run(**kw)))
     assert main(["demo", "--quick", "--output", str(tmp_path / "out")]) == 0
     report = (tmp_path / "out" / "report.md").read_text()
-    png = (tmp_path / "out" / "learning_curves.png").read_bytes()
-    assert png.startswith(b"\x89PNG")
-    assert "test accuracy" in report and "learning_curves.png" in report
-    assert "test accuracy" in capsys.readouterr().out
-
-
-@pytest.mark.slow
-def test_quick_demo_reaches_090_test_accuracy(tmp_path):
-    from keras_boost.demo import run_demo
-
-    result = run_demo(tmp_path, quick=True, seed=1)
-    assert all(run.test_accuracy >= 0.90 for run in result.runs)
-    assert all(run.epochs >= 1 for run in result.runs)
+    for png in ("learning_curves.png", "sparsity.png"):
+        assert (tmp_path / "out" / png).read_bytes().startswith(b"\x89PNG")
+        assert png in report
+    assert "test accuracy" in report and "diagnosis" in capsys.readouterr().out
+    baseline, boosted = results[0].runs
+    assert baseline.test_accuracy >= 0.90
+    assert boosted.test_accuracy >= 0.80
+    assert boosted.extra["diagnosis"] in {"good_fit", "overfitting", "underfitting",
+                                          "diverging", "inconclusive"}
+    baseline_kib = float(baseline.extra["zipped size (KiB)"])
+    boosted_kib = float(boosted.extra["zipped size (KiB)"])
+    assert boosted_kib * 3 <= baseline_kib
