@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from layer_helpers import run
 
 import keras_boost.layers as kbl
-from tests.layers.conftest import run
 
 
 @pytest.mark.parametrize(("layout", "time_axis"), [("time_freq", 1), ("freq_time", 2)])

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from layer_helpers import run
 
 import keras_boost.layers as kbl
-from tests.layers.conftest import run
 
 
 def test_jitter_noise_has_the_requested_std_and_differs_per_sample():
