@@ -16,14 +16,9 @@ _ROWS = (
 
 
 def _rows(runs):
-    extra = []
-    for run in runs:
-        for key in getattr(run, "extra", {}) or {}:
-            if key not in extra:
-                extra.append(key)
+    extra = list(dict.fromkeys(key for run in runs for key in run.extra))
     rows = [(label, [fmt(r) for r in runs]) for label, fmt in _ROWS]
-    rows += [(key, [str((getattr(r, "extra", {}) or {}).get(key, "-")) for r in runs])
-             for key in extra]
+    rows += [(key, [str(r.extra.get(key, "-")) for r in runs]) for key in extra]
     return rows
 
 
@@ -49,7 +44,7 @@ def plot_learning_curves(runs, path: Path) -> Path:
         ax.plot(epochs, run.history["loss"], label="training loss")
         if "val_loss" in run.history:
             ax.plot(epochs, run.history["val_loss"], label="validation loss")
-        for marker in getattr(run, "markers", []) or []:
+        for marker in run.markers:
             onset = marker["label"] == "overfitting onset"
             ax.axvline(marker["epoch"], linestyle=":" if onset else "--",
                        linewidth=2.5 if onset else 1.5, color=marker.get("color", "gray"),

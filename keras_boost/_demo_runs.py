@@ -46,30 +46,30 @@ def build_cnn(input_shape=(8, 8, 1), classes=10, width=32, augmentation=None):
     ], name="digits_cnn")
 
 
-def _diagnosis_markers(history, restored_epoch):
-    from keras_boost.callbacks import OverfittingDetector
-
-    detector = OverfittingDetector.diagnose(history)
+def _markers(onset_epoch, restored_epoch):
+    """Plot markers (1-based epochs) for the overfitting onset and the restored epoch."""
     markers = []
-    if detector.onset_epoch is not None:
-        markers.append({"epoch": detector.onset_epoch + 1, "label": "overfitting onset",
+    if onset_epoch is not None:
+        markers.append({"epoch": onset_epoch + 1, "label": "overfitting onset",
                         "color": "tab:red"})
     if restored_epoch is not None:
         markers.append({"epoch": restored_epoch + 1, "label": "restored epoch",
                         "color": "tab:green"})
-    return detector, markers
+    return markers
 
 
-def _size_figures(model, dense_model=None):
+def _size_figures(model):
     from keras_boost.pruning import sparsity_report
 
-    report = sparsity_report(model, dense_model=dense_model)
+    report = sparsity_report(model)
     return report, {"non-zero parameters": f"{report.nonzero_params:,}",
                     "zipped size (KiB)": f"{report.zipped_bytes / 1024:.1f}"}
 
 
 def train_plain_keras(data, settings) -> RunResult:
     """The guides' way: a fixed epoch budget and EarlyStopping with a guessed patience."""
+    from keras_boost.callbacks import OverfittingDetector
+
     (x_train, y_train), (x_test, y_test) = data
     model = build_cnn()
     model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]), loss=LOSS,
@@ -83,7 +83,8 @@ def train_plain_keras(data, settings) -> RunResult:
                         verbose=0)
     wall = time.perf_counter() - start
     _, accuracy = model.evaluate(x_test, y_test, verbose=0)
-    detector, markers = _diagnosis_markers(history.history, early.best_epoch)
+    detector = OverfittingDetector.diagnose(history.history)
+    markers = _markers(detector.onset_epoch, early.best_epoch)
     _, extra = _size_figures(model)
     extra["diagnosis"] = detector.diagnosis
     return RunResult(
@@ -162,13 +163,7 @@ def train_boosted(data, settings, tuner, policy) -> RunResult:
     _, accuracy = final.evaluate(x_test, y_test, verbose=0)
     report, extra = _size_figures(final)
     extra["diagnosis"] = detector.diagnosis
-    markers = []
-    if detector.onset_epoch is not None:
-        markers.append({"epoch": detector.onset_epoch + 1, "label": "overfitting onset",
-                        "color": "tab:red"})
-    if early.best_epoch is not None:
-        markers.append({"epoch": early.best_epoch + 1, "label": "restored epoch",
-                        "color": "tab:green"})
+    markers = _markers(detector.onset_epoch, early.best_epoch)
     notes = [
         f"Policy: {policy.policy} ({policy.reason}); audit: {findings}",
         f"Tuned: width={best['width']}, learning_rate={best['learning_rate']} "
