@@ -106,3 +106,27 @@ def _global_policy(policy):
         yield
     finally:
         keras.config.set_dtype_policy(previous)
+
+
+def _clone_with_dtypes(model, global_policy, dtype_for, subclassed_message):
+    """Internal: a copy of ``model`` built under ``global_policy``.
+
+    ``dtype_for(layer)`` gives the dtype policy name a layer's copy gets, or
+    None to keep its own. A subclassed model raises ``TypeError`` with
+    ``subclassed_message`` (``{name}`` and ``{error}`` are filled in).
+    """
+
+    def clone_layer(layer):
+        config = layer.get_config()
+        dtype = dtype_for(layer)
+        if dtype is not None:
+            config["dtype"] = dtype
+        return layer.__class__.from_config(config)
+
+    try:
+        with _global_policy(global_policy):
+            return keras.models.clone_model(model, clone_function=clone_layer, recursive=True)
+    except ValueError as error:
+        raise TypeError(subclassed_message.format(name=type(model).__name__,
+                                                  error=error)) from error
+

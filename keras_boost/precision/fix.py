@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_boost.precision.audit import _HALF, _output_layers
-from keras_boost.precision.context import _global_policy
+from keras_boost.precision.context import _clone_with_dtypes
 
 
 def fix_output_dtype(model: keras.Model, dtype: str = "float32") -> keras.Model:
@@ -47,19 +47,11 @@ def fix_output_dtype(model: keras.Model, dtype: str = "float32") -> keras.Model:
                          f"dtype={dtype!r}. Pass dtype='float32'.")
     targets = {id(layer) for layer in _output_layers(model) if layer.compute_dtype in _HALF}
 
-    def clone_layer(layer):
-        config = layer.get_config()
-        if id(layer) in targets:
-            config["dtype"] = dtype
-        return layer.__class__.from_config(config)
-
-    try:
-        with _global_policy(model.dtype_policy):  # the copy keeps the model's own policy
-            copy = keras.models.clone_model(model, clone_function=clone_layer, recursive=True)
-    except ValueError as error:
-        raise TypeError("`fix_output_dtype` can copy functional and Sequential models only. "
-                        f"Received: {type(model).__name__} ({error}). In a subclassed model, "
-                        "create the output layer with dtype='float32' instead.") from error
+    copy = _clone_with_dtypes(  # the copy keeps the model's own policy
+        model, model.dtype_policy, lambda layer: dtype if id(layer) in targets else None,
+        "`fix_output_dtype` can copy functional and Sequential models only. Received: {name} "
+        "({error}). In a subclassed model, create the output layer with dtype='float32' "
+        "instead.")
     copy.set_weights(model.get_weights())
     if getattr(model, "compiled", False) and model.optimizer is not None:
         copy.compile_from_config(model.get_compile_config())

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import keras
 import numpy as np
 
-from keras_boost.precision.context import mixed_precision
+from keras_boost.precision.context import _clone_with_dtypes, mixed_precision
 
 #: A candidate whose step is this many times slower than float32 stops being timed.
 _GIVE_UP_FACTOR = 3.0
@@ -24,21 +24,11 @@ def _clone_under(model: keras.Model, policy: str) -> keras.Model:
     user pinned to another dtype (a float32 output layer) keep theirs.
     """
     own = model.dtype_policy.name
-
-    def clone_layer(layer):
-        config = layer.get_config()
-        if layer.dtype_policy.name == own:
-            config["dtype"] = policy
-        return layer.__class__.from_config(config)
-
-    try:
-        with mixed_precision(policy):
-            copy = keras.models.clone_model(model, clone_function=clone_layer, recursive=True)
-    except ValueError as error:
-        raise TypeError("`auto_policy(measure=model)` can only rebuild functional and Sequential "
-                        f"models under another policy. Received: {type(model).__name__} "
-                        f"({error}). Pass a function that builds and compiles the model instead: "
-                        "measure=build_model.") from error
+    copy = _clone_with_dtypes(
+        model, policy, lambda layer: policy if layer.dtype_policy.name == own else None,
+        "`auto_policy(measure=model)` can only rebuild functional and Sequential models under "
+        "another policy. Received: {name} ({error}). Pass a function that builds and compiles "
+        "the model instead: measure=build_model.")
     optimizer = model.optimizer
     inner = getattr(optimizer, "inner_optimizer", None)
     optimizer = keras.optimizers.deserialize(keras.optimizers.serialize(inner or optimizer))

@@ -98,7 +98,7 @@ def _hardware(devices: Sequence[DeviceInfo], prefer_bfloat16: bool):
             if prefer_bfloat16:
                 return ("mixed_bfloat16", f"{name} (compute capability {_cc(slowest)} >= 8.0) "
                         "has bfloat16 Tensor Cores and bfloat16 was preferred", POLICIES)
-            return ("mixed_float16", f"{name} (compute capability {_cc(slowest)} >= 7.0) has "
+            return ("mixed_float16", f"{name} (compute capability {_cc(slowest)} >= 8.0) has "
                     "float16 Tensor Cores; prefer_bfloat16=True picks bfloat16 on it", POLICIES)
         if slowest.compute_capability >= (7, 0):
             note = " (bfloat16 needs compute capability >= 8.0)" if prefer_bfloat16 else ""

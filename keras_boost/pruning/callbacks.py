@@ -142,6 +142,7 @@ class UpdatePruningStep(keras.callbacks.Callback):
                   for layer in self.prunable_layers]
         self.step = max([0, *stored])
         self._epoch_base = self.step
+        self._span = int(getattr(self.model, "steps_per_execution", 1) or 1)
         for layer in self.prunable_layers:
             layer.pruning_step.assign(self.step)
             layer._callback_seen = True
@@ -152,9 +153,14 @@ class UpdatePruningStep(keras.callbacks.Callback):
     def on_train_batch_begin(self, batch, logs=None):
         if self._tfmot_callback is not None:
             return
-        span = int(getattr(self.model, "steps_per_execution", 1) or 1)
+        # One call covers `steps_per_execution` steps, except the shorter last one of
+        # an epoch: count no further than the epoch's own number of steps.
+        last = batch + self._span
+        steps_per_epoch = (self.params or {}).get("steps")
+        if steps_per_epoch:
+            last = min(last, steps_per_epoch)
         first = self._epoch_base + batch + 1
-        self.step = first + span - 1
+        self.step = self._epoch_base + last
         for schedule, is_global, layers, read, assign in self._groups:
             for step in range(self.step, first - 1, -1):
                 should, sparsity = schedule(step)

@@ -41,11 +41,6 @@ def _check_model(model):
             registry.check_supported(layer)
 
 
-def _clone(model, clone_function):
-    clone = keras.models.clone_model(model, clone_function=clone_function)
-    return clone
-
-
 def prune_low_magnitude(to_prune, pruning_schedule=_DEFAULT_SCHEDULE, block_size=(1, 1),
                         block_pooling_type="AVG", sparsity_m_by_n=None, global_pruning=False,
                         **kwargs):
@@ -87,6 +82,10 @@ def prune_low_magnitude(to_prune, pruning_schedule=_DEFAULT_SCHEDULE, block_size
     ('PruneLowMagnitude', 'Dense')
     """
     if _tfmot.is_tf_keras(to_prune):
+        if global_pruning:
+            raise ValueError("tfmot, which prunes tf_keras models, has no global pruning. "
+                             "Received: global_pruning=True with a tf_keras model. Rebuild "
+                             "the model with Keras 3, or pass global_pruning=False.")
         return _tfmot.prune_low_magnitude(
             to_prune, pruning_schedule=pruning_schedule, block_size=block_size,
             block_pooling_type=block_pooling_type, sparsity_m_by_n=sparsity_m_by_n, **kwargs)
@@ -102,18 +101,18 @@ def prune_low_magnitude(to_prune, pruning_schedule=_DEFAULT_SCHEDULE, block_size
                   block_pooling_type=block_pooling_type, sparsity_m_by_n=sparsity_m_by_n,
                   global_pruning=bool(global_pruning))
 
-    def wrap(layer):
+    def wrap(layer, **extra):
         if isinstance(layer, keras.Model):
             return prune_model(layer)
         if isinstance(layer, PruneLowMagnitude):
             return _copy_layer(layer)
         if registry.supports(layer):
-            return PruneLowMagnitude(_copy_layer(layer), **params)
+            return PruneLowMagnitude(_copy_layer(layer), **params, **extra)
         return _copy_layer(layer)
 
     def prune_model(model):
         _check_model(model)
-        return _clone(model, wrap)
+        return keras.models.clone_model(model, clone_function=wrap)
 
     if isinstance(to_prune, (list, tuple)):
         for layer in to_prune:
@@ -127,12 +126,9 @@ def prune_low_magnitude(to_prune, pruning_schedule=_DEFAULT_SCHEDULE, block_size
     if isinstance(to_prune, keras.Model):
         return prune_model(to_prune)
     if isinstance(to_prune, keras.layers.Layer):
-        registry.check_supported(to_prune)
-        if isinstance(to_prune, PruneLowMagnitude):
-            return _copy_layer(to_prune)
-        if not registry.supports(to_prune):
-            return _copy_layer(to_prune)
-        return PruneLowMagnitude(_copy_layer(to_prune), **params, **kwargs)
+        if not isinstance(to_prune, PruneLowMagnitude):
+            registry.check_supported(to_prune)
+        return wrap(to_prune, **kwargs)
     raise TypeError("`prune_low_magnitude` expects a Keras layer, a list of layers, or a "
                     f"Sequential/functional model. Received: {type(to_prune).__name__}. "
                     "Pass e.g. prune_low_magnitude(model).")
@@ -185,7 +181,7 @@ def strip_pruning(model):
             return _strip_layer(layer)
         return _copy_layer(layer)
 
-    return _clone(model, strip)
+    return keras.models.clone_model(model, clone_function=strip)
 
 
 def prune_scope(custom_objects=None):

@@ -11,7 +11,7 @@ import numpy as np
 from keras import ops
 
 from keras_boost.pruning import registry
-from keras_boost.pruning.wrapper import PruneLowMagnitude
+from keras_boost.pruning.wrapper import PruneLowMagnitude, collect_prunable_layers
 
 
 @dataclasses.dataclass
@@ -128,8 +128,7 @@ def sparsity_report(model, dense_model=None) -> SparsityReport:
     rows = _rows(model)
     params = sum(r["params"] for r in rows)
     nonzero = sum(r["nonzero"] for r in rows)
-    stripped = strip_pruning(model) if any(
-        isinstance(layer, PruneLowMagnitude) for layer in _walk(model)) else model
+    stripped = strip_pruning(model) if collect_prunable_layers(model) else model
     weights = [ops.convert_to_numpy(w) for w in stripped.weights]
     return SparsityReport(
         layers=rows,
@@ -138,10 +137,3 @@ def sparsity_report(model, dense_model=None) -> SparsityReport:
         sparsity=1.0 - nonzero / params if params else 0.0,
         zipped_bytes=zipped_size(stripped),
         dense_zipped_bytes=zipped_size(dense_model) if dense_model is not None else None)
-
-
-def _walk(model):
-    for layer in model.layers:
-        yield layer
-        if isinstance(layer, keras.Model):
-            yield from _walk(layer)

@@ -219,11 +219,6 @@ class PruneLowMagnitude(keras.layers.Wrapper):
             threshold.assign(np.asarray(t, dtype=threshold.dtype))
             w.assign((_masks.to_numpy(w) * new).astype(w.dtype))
 
-    def apply_masks(self):
-        """Zero the pruned weights (``w <- w * mask``)."""
-        for w, mask, _ in self.pruning_vars:
-            w.assign(ops.multiply(w.value, ops.cast(mask.value, w.dtype)))
-
     def get_config(self):
         config = super().get_config()
         config.update({

@@ -58,6 +58,10 @@ SCRIPT = """
         pruning.prune_low_magnitude(model, object())
     except TypeError as error:
         print("TypeError" if "tfmot" in str(error) else str(error))
+    try:
+        pruning.prune_low_magnitude(model, global_pruning=True)
+    except ValueError as error:
+        assert "no global pruning" in str(error), error
     os.environ["TF_USE_LEGACY_KERAS"] = "0"
     pruning.strip_pruning(pruned)
     print(os.environ.get("TF_USE_LEGACY_KERAS", "unset"))

@@ -169,3 +169,9 @@ def test_unbuilt_multi_input_layer_builds_from_all_its_inputs(tmp_path):
     x = np.random.rand(2, 4, 8)
     np.testing.assert_allclose(keras.saving.load_model(tmp_path / "m.keras").predict(x, verbose=0),
                                model.predict(x, verbose=0), atol=1e-6)
+
+
+def test_a_wrapped_layer_is_copied_not_refused():
+    wrapped = pruning.prune_low_magnitude(keras.layers.Dense(3))
+    again = pruning.prune_low_magnitude(wrapped)
+    assert isinstance(again, PruneLowMagnitude) and again is not wrapped

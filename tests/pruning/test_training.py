@@ -235,3 +235,14 @@ def test_block_sparsity_prunes_whole_blocks_while_training():
     blocks = (kernel == 0).reshape(16, 6, 4)
     assert np.all(blocks.all(axis=-1) == blocks.any(axis=-1))
     assert blocks.all(axis=-1).mean() == pytest.approx(0.5)
+
+
+def test_step_follows_the_optimizer_when_steps_per_execution_does_not_divide_an_epoch():
+    model = pruning.prune_low_magnitude(
+        keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)]),
+        pruning.ConstantSparsity(0.5, 0, frequency=1))
+    model.compile("sgd", "mse", steps_per_execution=3)  # 8 steps an epoch: 3 + 3 + 2
+    callback = pruning.UpdatePruningStep()
+    model.fit(np.ones((64, 4)), np.ones((64, 3)), batch_size=8, epochs=3, verbose=0,
+              callbacks=[callback])
+    assert callback.step == int(model.optimizer.iterations.numpy()) == 24
