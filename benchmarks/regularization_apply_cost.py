@@ -4,8 +4,9 @@ The anchor is what a user writes by hand today to get a copy with its
 weights: ``keras.models.clone_model(model)`` followed by
 ``copy.set_weights(model.get_weights())`` (no regularization at all).
 ``apply_preset`` does that plus the graph trace, the regularizers and the
-dropout insertion. Both run on the same models in one process, alternating,
-and the script prints the median times and their ratio.
+dropout insertion. Both run on the same models in one process (all runs of
+one, then all runs of the other), and the script prints the median times and
+their ratio.
 
 Run: ``nice -n 10 python benchmarks/regularization_apply_cost.py``
 """

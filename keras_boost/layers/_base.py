@@ -76,6 +76,21 @@ def strength(name, **bounds):
     return property(getter, setter, doc=f"The current `{name}` (a float32 variable).")
 
 
+SHAPES_DOC = """
+    Call arguments:
+        inputs: float tensor of shape ``(batch, steps, channels)`` or one
+            sample ``(steps, channels)``.
+        training: augment when True (the default, like Keras' own
+            augmentation layers, so the layer works in a ``tf.data`` map);
+            ``fit`` passes True and ``predict``/``evaluate`` pass False, which
+            returns the input unchanged.
+"""
+
+FIXED_STEPS_DOC = """
+        The number of steps must be fixed (known when the model is built).
+"""
+
+
 class AugmentationLayer(keras.layers.Layer):
     """Shared machinery: seed generator, strengths, rank checks, batched/unbatched input.
 
@@ -86,17 +101,24 @@ class AugmentationLayer(keras.layers.Layer):
     """
 
     strength_names: tuple[str, ...] = ()
+    min_steps = 1
     ranks: tuple[int, ...] = (2, 3)
     unbatched_rank: int | None = 2
     shape_text = "(batch, steps, channels) or (steps, channels)"
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__doc__:  # None under python -OO
+            cls.__doc__ = (cls.__doc__.replace("{shapes}", SHAPES_DOC)
+                           .replace("{fixed}", FIXED_STEPS_DOC))
+
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
         if seed is not None:
-            check_number(type(self).__name__, "seed", seed, low=0, integer=True, example=42)
+            seed = check_number(type(self).__name__, "seed", seed, low=0, integer=True,
+                                example=42)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self.supports_jit = True
 
     # -- inputs -----------------------------------------------------------------
     def _check_rank(self, shape):
@@ -146,6 +168,9 @@ class AugmentationLayer(keras.layers.Layer):
                 f"`{type(self).__name__}` needs a fixed number of steps on axis {axis}. "
                 f"Received: input with shape {tuple(x.shape)}. Give the model a fixed length, "
                 "e.g. keras.Input((steps, channels)), or pad/crop the series first.")
+        if steps < self.min_steps:
+            raise ValueError(f"`{type(self).__name__}` needs at least {self.min_steps} steps. "
+                             f"Received: input with shape {tuple(x.shape)}.")
         return int(steps)
 
     def get_config(self):

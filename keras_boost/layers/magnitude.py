@@ -12,16 +12,6 @@ from keras import ops
 from keras_boost.layers._base import AugmentationLayer, check_number, strength
 from keras_boost.layers._ops import spline_matrix
 
-_SHAPES = """
-    Call arguments:
-        inputs: float tensor of shape ``(batch, steps, channels)`` or one
-            sample ``(steps, channels)``.
-        training: augment when True (the default, like Keras' own
-            augmentation layers, so the layer works in a ``tf.data`` map);
-            ``fit`` passes True and ``predict``/``evaluate`` pass False, which
-            returns the input unchanged.
-"""
-
 
 @keras.saving.register_keras_serializable(package="keras_boost")
 class Jitter(AugmentationLayer):
@@ -129,6 +119,7 @@ class MagnitudeWarp(AugmentationLayer):
     Reference: Um et al. 2017 ("magnitude-warping").
     """
 
+    min_steps = 2
     strength_names = ("sigma",)
     sigma = strength("sigma", low=0.0, example=0.2)
 
@@ -140,9 +131,6 @@ class MagnitudeWarp(AugmentationLayer):
 
     def augment(self, x):
         steps = self.static_steps(x)
-        if steps < 2:
-            raise ValueError(f"`MagnitudeWarp` needs at least 2 steps. Received: input with "
-                             f"shape {tuple(x.shape)}.")
         basis = ops.convert_to_tensor(spline_matrix(steps, self.knots))
         values = self.normal((ops.shape(x)[0], self.knots + 2, ops.shape(x)[2]))
         curve = ops.einsum("tk,bkc->btc", basis, 1.0 + values * self.value("sigma"))
@@ -150,7 +138,3 @@ class MagnitudeWarp(AugmentationLayer):
 
     def get_config(self):
         return {**super().get_config(), "knots": self.knots}
-
-
-for _cls in (Jitter, RandomScaling, MagnitudeWarp):
-    _cls.__doc__ = _cls.__doc__.replace("{shapes}", _SHAPES)

@@ -91,7 +91,8 @@ class AugmentationPreset(keras.layers.Layer):
         self.modality = check_choice("augmentation_preset", "modality", modality, MODALITIES)
         self.strength = check_choice("augmentation_preset", "strength", strength, STRENGTHS)
         if seed is not None:
-            check_number("augmentation_preset", "seed", seed, low=0, integer=True, example=42)
+            seed = check_number("augmentation_preset", "seed", seed, low=0, integer=True,
+                                example=42)
         self.seed = seed
         self.layers = [
             cls(**kwargs_, seed=None if seed is None else seed + i, dtype=self.dtype_policy)

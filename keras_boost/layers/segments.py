@@ -14,7 +14,6 @@ from keras import ops
 
 from keras_boost.layers._base import AugmentationLayer, check_choice, check_number, strength
 from keras_boost.layers._ops import band_mask, gather_rows, gather_steps
-from keras_boost.layers.magnitude import _SHAPES
 
 
 @keras.saving.register_keras_serializable(package="keras_boost")
@@ -176,7 +175,3 @@ class RandomTimeMask(AugmentationLayer):
 
     def get_config(self):
         return {**super().get_config(), "count": self.count}
-
-
-for _cls in (Permutation, RandomTimeShift, RandomTimeMask):
-    _cls.__doc__ = _cls.__doc__.replace("{shapes}", _SHAPES)

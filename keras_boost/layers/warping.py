@@ -15,11 +15,6 @@ from keras import ops
 
 from keras_boost.layers._base import AugmentationLayer, check_number, strength
 from keras_boost.layers._ops import resample, spline_matrix
-from keras_boost.layers.magnitude import _SHAPES
-
-_FIXED = """
-        The number of steps must be fixed (known when the model is built).
-"""
 
 
 @keras.saving.register_keras_serializable(package="keras_boost")
@@ -52,6 +47,7 @@ class TimeWarp(AugmentationLayer):
     Reference: Um et al. 2017 ("time-warping").
     """
 
+    min_steps = 2
     strength_names = ("sigma",)
     sigma = strength("sigma", low=0.0, high=1.0, high_open=True, example=0.2)
 
@@ -147,6 +143,7 @@ class WindowWarp(AugmentationLayer):
     Reference: Le Guennec et al. 2016 ("window warping").
     """
 
+    min_steps = 2
     strength_names = ("ratio",)
     ratio = strength("ratio", low=0.0, high=1.0, high_open=True, example=0.1)
 
@@ -179,7 +176,3 @@ class WindowWarp(AugmentationLayer):
 
     def get_config(self):
         return {**super().get_config(), "scales": list(self.scales)}
-
-
-for _cls in (TimeWarp, WindowSlice, WindowWarp):
-    _cls.__doc__ = _cls.__doc__.replace("{shapes}", _SHAPES).replace("{fixed}", _FIXED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import numbers
 from collections import defaultdict
 
 import keras
@@ -155,9 +156,11 @@ def apply_preset(model, preset="medium", seed=None):
     """
     preset = get_preset(preset)
     check_rebuildable(model)
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise TypeError(f"`apply_preset` expects `seed` to be an int or None. Received: "
-                        f"seed={seed!r}. Pass e.g. seed=0.")
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+            raise TypeError(f"`apply_preset` expects `seed` to be an int or None. Received: "
+                            f"seed={seed!r}. Pass e.g. seed=0.")
+        seed = int(seed)
     calls, output_ids = trace(model)
     insertions, _ = plan_dropout(calls, output_ids, preset)
     planned = {(id(i.after), i.number): i for i in insertions}

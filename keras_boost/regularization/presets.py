@@ -10,7 +10,8 @@ puts it onto layers you are writing.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+import numbers
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import keras
@@ -27,7 +28,7 @@ KINDS = tuple(_MAX_NORM_AXES)
 
 
 def _check_rate(name: str, value, upper_open: bool = True) -> None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
     if not ok or value < 0 or (upper_open and value >= 1):
         bound = "0 <= {} < 1" if upper_open else "{} >= 0"
         raise ValueError(f"`Preset` expects {bound.format(name)}. Received: {name}={value!r}. "
@@ -105,7 +106,7 @@ class Preset:
         _check_rate("input_noise", self.input_noise)
         if self.max_norm is not None:
             value = self.max_norm
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
                 raise ValueError("`Preset` expects `max_norm` > 0 or None. "
                                  f"Received: max_norm={value!r}. Pass e.g. max_norm=3.0.")
 
@@ -164,10 +165,6 @@ class Preset:
         if constraint is not None:
             kwargs["kernel_constraint"] = constraint
         return kwargs
-
-    def as_dict(self) -> dict:
-        """The preset's fields as a plain dict (for logs and reports)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def _check_kind(kind) -> None:
