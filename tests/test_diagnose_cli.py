@@ -76,7 +76,9 @@ def test_add_parser_registers_the_subcommand(tmp_path, capsys):
 
 
 def test_runs_as_a_module_without_importing_tensorflow_for_a_bad_path(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "keras_boost.diagnose_cli",
-                           str(tmp_path / "missing.csv")], capture_output=True, text=True,
-                          timeout=60)
+    probe = ("import sys, keras_boost.diagnose_cli as cli; status = cli.main([sys.argv[1]]); "
+             "assert 'tensorflow' not in sys.modules, 'tensorflow was imported'; "
+             "sys.exit(status)")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "missing.csv")],
+                          capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "does not exist" in done.stderr

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 _MAXIMIZED = ("accuracy", "acc", "auc", "precision", "recall", "f1_score", "fbeta_score",
-              "iou", "r2_score", "top_k_categorical_accuracy", "specificity", "sensitivity",
+              "io_u", "r2_score", "top_k_categorical_accuracy", "specificity", "sensitivity",
               "pearson_correlation", "concordance_correlation")
 _MINIMIZED = ("loss", "error", "mae", "mse", "mape", "msle", "rmse", "crossentropy", "hinge",
               "poisson", "divergence", "logcosh", "huber", "perplexity")
@@ -21,9 +21,8 @@ _MINIMIZED = ("loss", "error", "mae", "mse", "mape", "msle", "rmse", "crossentro
 
 def _name_direction(name: str) -> str | None:
     base = name.removeprefix("val_").lower()
-    for suffix in ("_error", "error"):
-        if base.endswith(suffix):
-            return "min"
+    if base.endswith("error"):
+        return "min"
     for words, direction in ((_MAXIMIZED, "max"), (_MINIMIZED, "min")):
         for word in words:
             if base == word or base.endswith("_" + word):

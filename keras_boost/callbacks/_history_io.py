@@ -78,11 +78,15 @@ def _align(key, values, n):
     m = len(values)
     if m == n:
         return values
-    freq = n // m if m else 0
-    if not m or n // freq != m:
+    # validation_freq=f logs after epochs f, 2f, ...: n // f values. Several f can fit
+    # (8 epochs, 2 values: f=3 or f=4), and then the History alone cannot tell.
+    candidates = [f for f in range(1, n + 1) if m and n // f == m]
+    if len(candidates) != 1:
         raise ValueError(f"`OverfittingDetector.diagnose` cannot place the {m} values of {key!r} "
                          f"among {n} epochs. Pass the History of one fit call (a shorter list "
-                         "must come from validation_freq=f: one value every f epochs).")
+                         "must come from validation_freq=f: one value every f epochs), or the "
+                         "CSVLogger file, which marks epochs without validation.")
+    freq = candidates[0]
     aligned = [None] * n
     for i, value in enumerate(values):
         aligned[(i + 1) * freq - 1] = value

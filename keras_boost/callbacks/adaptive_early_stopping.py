@@ -190,7 +190,6 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
         self._direction = None
         self._values = []  # monitored values, sign-flipped so that lower is better
         self._best_weights = None
-        self._last_epoch = None
         self._start_time = None
         self._epoch_start = None
         self._warned_missing = False
@@ -205,7 +204,6 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        self._last_epoch = epoch
         reason = self._check(epoch, logs)
         if reason is None and self._over_time():
             reason = StopReason.TIME_BUDGET

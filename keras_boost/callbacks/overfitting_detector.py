@@ -231,8 +231,7 @@ class OverfittingDetector(keras.callbacks.Callback):
         train_since_best = float(smooth_train[-1] - smooth_train[best])
         self._evidence = {"epochs": len(val), "best_epoch": int(epochs[best]),
                           "best_val": float(smooth_val[best]), "last_val": float(val[-1]),
-                          "rise": rise, "margin": margin, "noise": noise,
-                          "train_rise": train_rise}
+                          "rise": rise, "margin": margin, "noise": noise}
         if train_worse:
             return "diverging"
         sustained = (len(val) - 1 - best >= _SUSTAIN and rise > margin

@@ -154,7 +154,9 @@ def test_plot_writes_an_image(tmp_path):
 @pytest.mark.parametrize(("source", "error", "match"), [
     (42, TypeError, "History, a dict of lists"),
     ({"loss": [1.0, 0.5]}, ValueError, "no 'val_loss' values"),
-    ({"loss": [1.0, 0.9, 0.8], "val_loss": [1.0, 2.0]}, ValueError, "cannot place")])
+    ({"loss": [1.0, 0.9, 0.8], "val_loss": [1.0, 2.0]}, ValueError, "cannot place"),
+    # 8 epochs and 2 values fit validation_freq=3 and =4: refuse rather than guess.
+    ({"loss": [1.0] * 8, "val_loss": [1.0, 2.0]}, ValueError, "cannot place")])
 def test_diagnose_rejects_bad_histories(source, error, match):
     with pytest.raises(error, match=match):
         OverfittingDetector.diagnose(source)
