@@ -24,8 +24,7 @@ import keras
 import keras_tuner as kt
 
 from keras_boost.tuners import spaces
-
-SIDECAR = "keras_boost.json"
+from keras_boost.tuners._results import SIDECAR, last_line
 
 
 class _FacadeMixin:
@@ -71,8 +70,7 @@ class _FacadeMixin:
         if ended.status == kt.engine.trial.TrialStatus.COMPLETED:
             result = f"{name}={ended.score:.4g}"
         else:
-            message = (ended.message or "").strip().splitlines()
-            result = f"{ended.status}: {message[-1] if message else 'no message'}"
+            result = f"{ended.status}: {last_line(ended.message)}"
         best = self.oracle.get_best_trials(1)
         if best and best[0].status == kt.engine.trial.TrialStatus.COMPLETED:
             result += f" | best {best[0].score:.4g} (trial {int(best[0].trial_id) + 1})"
@@ -144,13 +142,10 @@ class ObjectiveGuard(keras.callbacks.Callback):
         self.names = list(names)
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        missing = [name for name in self.names if name not in logs]
-        if missing:
-            try:
-                spaces.check_objective_in(self.names, logs, "the first epoch")
-            except ValueError as error:
-                raise kt.errors.FatalValueError(str(error)) from None
+        try:
+            spaces.check_objective_in(self.names, logs or {}, "the first epoch")
+        except ValueError as error:
+            raise kt.errors.FatalValueError(str(error)) from None
 
 
 def check_objective_logged(hypermodel, space, names, fit_args, fit_kwargs):

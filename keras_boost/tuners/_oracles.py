@@ -5,7 +5,10 @@
   not run (upstream loses its queue of trials to extend and stops at once);
 - Bayesian optimization does not re-propose a point it has already tried
   (upstream #608: once values are rounded to their step or choice the
-  proposal is often an exact duplicate); it draws a fresh random point instead.
+  proposal is often an exact duplicate); it draws a fresh random point instead;
+- the trial that reaches ``max_consecutive_failed_trials`` is saved before the
+  search stops (upstream raises inside ``end_trial`` before saving it, so it
+  stays RUNNING on disk and in the oracle's ongoing trials).
 
 Private module: imported by ``facade.py`` only when a ``Tuner`` is built, so
 ``import keras_boost`` does not import keras-tuner.
@@ -19,12 +22,28 @@ import keras_tuner as kt
 import numpy as np
 
 
-class _HonourSeed:
-    """Mixin: use the seed the user gave (0 included); keep keras-tuner's tables quiet.
+class _FacadeOracle:
+    """Mixin: honour the seed (0 included), keep keras-tuner's tables quiet, save the
+    trial that trips the failure limit.
 
     The facade prints its own line per trial, so the oracle's display stays
     silent whatever ``verbose`` keras-tuner's ``search`` hands it.
     """
+
+    def __init__(self, *args, seed=None, **kwargs):
+        super().__init__(*args, seed=seed, **kwargs)
+        self._honour_seed(seed)
+
+    def _check_consecutive_failures(self):
+        pass  # checked in end_trial, once upstream has saved the trial
+
+    def end_trial(self, trial):
+        super().end_trial(trial)
+        try:
+            kt.Oracle._check_consecutive_failures(self)
+        except RuntimeError:
+            self.save()  # upstream saved before it popped the ongoing trial
+            raise
 
     @property
     def verbose(self):
@@ -45,17 +64,11 @@ class _HonourSeed:
             self.gpr = self._make_gpr()
 
 
-class RandomOracle(_HonourSeed, kt.oracles.RandomSearchOracle):
-    def __init__(self, *args, seed=None, **kwargs):
-        super().__init__(*args, seed=seed, **kwargs)
-        self._honour_seed(seed)
+class RandomOracle(_FacadeOracle, kt.oracles.RandomSearchOracle):
+    pass
 
 
-class GridOracle(_HonourSeed, kt.oracles.GridSearchOracle):
-    def __init__(self, *args, seed=None, **kwargs):
-        super().__init__(*args, seed=seed, **kwargs)
-        self._honour_seed(seed)
-
+class GridOracle(_FacadeOracle, kt.oracles.GridSearchOracle):
     def set_state(self, state):
         super().set_state(state)
         self._rebuild_queue()
@@ -75,11 +88,7 @@ class GridOracle(_HonourSeed, kt.oracles.GridSearchOracle):
         self._populate_next = [t for t in self.end_order if t in self.trials]
 
 
-class BayesianOracle(_HonourSeed, kt.oracles.BayesianOptimizationOracle):
-    def __init__(self, *args, seed=None, **kwargs):
-        super().__init__(*args, seed=seed, **kwargs)
-        self._honour_seed(seed)
-
+class BayesianOracle(_FacadeOracle, kt.oracles.BayesianOptimizationOracle):
     def populate_space(self, trial_id):
         response = super().populate_space(trial_id)
         values = response.get("values")
@@ -88,10 +97,9 @@ class BayesianOracle(_HonourSeed, kt.oracles.BayesianOptimizationOracle):
         return response
 
 
-class HyperbandOracle(_HonourSeed, kt.oracles.HyperbandOracle):
-    def __init__(self, *args, seed=None, max_trials=None, **kwargs):
-        super().__init__(*args, seed=seed, **kwargs)
-        self._honour_seed(seed)
+class HyperbandOracle(_FacadeOracle, kt.oracles.HyperbandOracle):
+    def __init__(self, *args, max_trials=None, **kwargs):
+        super().__init__(*args, **kwargs)
         # Upstream Hyperband has no trial budget; the base Oracle honours one.
         self.max_trials = max_trials
 

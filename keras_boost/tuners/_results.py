@@ -13,6 +13,10 @@ FORMATS = ("csv", "json")
 COLUMNS = ("trial_id", "status", "score", "best_step", "duration_s", "tuner_id", "error")
 
 
+#: Per-trial record of what keras-tuner does not keep (duration, worker).
+SIDECAR = "keras_boost.json"
+
+
 def load_trials(tuner):
     """The trials of a search: from the oracle, or from disk on a distributed worker."""
     trials = getattr(tuner.oracle, "trials", None)
@@ -28,7 +32,7 @@ def trial_rows(tuner):
     """One dict per trial, ordered by trial id."""
     rows = []
     for trial in sorted(load_trials(tuner), key=lambda t: t.trial_id):
-        sidecar = os.path.join(tuner.project_dir, f"trial_{trial.trial_id}", "keras_boost.json")
+        sidecar = os.path.join(tuner.project_dir, f"trial_{trial.trial_id}", SIDECAR)
         info = {}
         if os.path.exists(sidecar):
             with open(sidecar) as f:
@@ -41,7 +45,7 @@ def trial_rows(tuner):
             "best_step": trial.best_step,
             "duration_s": info.get("duration_s"),
             "tuner_id": info.get("tuner_id"),
-            "error": _last_line(trial.message) if failed else None,
+            "error": last_line(trial.message) if failed else None,
             "hyperparameters": dict(trial.hyperparameters.values),
         })
     return rows
@@ -69,7 +73,8 @@ def _finite(value):
     return float(value)
 
 
-def _last_line(message):
+def last_line(message):
+    """The last non-empty line of a trial's error message."""
     lines = [line for line in (message or "").strip().splitlines() if line.strip()]
     return lines[-1].strip() if lines else "no error message recorded"
 

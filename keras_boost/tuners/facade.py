@@ -7,8 +7,6 @@ import warnings
 
 from keras_boost.tuners import spaces
 
-_DEFAULT_MAX_TRIALS = {"random": 10, "bayesian": 10, "grid": None, "hyperband": None}
-
 
 class ConsecutiveFailuresError(RuntimeError):
     """Raised when ``max_consecutive_failed_trials`` trials failed in a row.
@@ -103,9 +101,10 @@ class Tuner:
                             "Pass the function itself, e.g. Tuner(build_model).")
         from keras_boost.tuners import _engine, _oracles
 
-        budget = max_trials if max_trials is not None else _DEFAULT_MAX_TRIALS[strategy]
+        if max_trials is not None:  # else keras-tuner's defaults: 10, or None for grid
+            oracle_options["max_trials"] = max_trials
         self._oracle = _oracles.ORACLES[strategy](
-            objective=objective, max_trials=budget, seed=seed,
+            objective=objective, seed=seed,
             max_consecutive_failed_trials=max_consecutive_failed_trials, **oracle_options)
         self._tuner = _engine.make_tuner(
             strategy, hypermodel, self._oracle, directory=directory,
@@ -165,27 +164,24 @@ class Tuner:
         except RuntimeError as error:
             if "consecutive failures" not in str(error):
                 raise
-            message = self._record_abort()
+            message = self._abort_message()
             if message is None:
                 raise
             raise ConsecutiveFailuresError(message) from error
 
-    def _record_abort(self):
-        """Save the trial that tripped the limit (upstream raises before saving it)."""
+    def _abort_message(self):
+        """Name the trial that tripped the failure limit (None on a distributed worker)."""
+        from keras_boost.tuners._results import last_line
+
         oracle = self._oracle
         failed = [oracle.trials[t] for t in oracle.end_order
                   if oracle.trials[t].status == "FAILED"]
         if not failed:  # a distributed worker: the chief holds the trials
             return None
         last = failed[-1]
-        oracle.ongoing_trials = {k: t for k, t in oracle.ongoing_trials.items()
-                                 if t.trial_id != last.trial_id}
-        last.save(os.path.join(self._tuner.get_trial_dir(last.trial_id), "trial.json"))
-        self._tuner.save()
-        lines = [line for line in (last.message or "").strip().splitlines() if line.strip()]
         return (f"The search stopped after {oracle.max_consecutive_failed_trials} consecutive "
                 f"failed trials. The last one, trial {last.trial_id} with hyperparameters "
-                f"{last.hyperparameters.values}, raised: {lines[-1] if lines else '?'}. Fix the "
+                f"{last.hyperparameters.values}, raised: {last_line(last.message)}. Fix the "
                 "build_model function or the fit arguments (tuner.results() lists every trial "
                 "and its error), or pass a larger max_consecutive_failed_trials.")
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 
 import keras
 import numpy as np
@@ -160,6 +161,25 @@ def test_consecutive_failures_stop_with_an_error_naming_the_last_one(tmp_path):
     assert [r["status"] for r in tuner.results()] == ["FAILED", "FAILED"]
     with pytest.raises(RuntimeError, match="no completed trial"):
         tuner.best_model()
+    # Both saved as FAILED (upstream leaves the last one RUNNING on disk).
+    with open(os.path.join(tuner.keras_tuner.project_dir, "oracle.json")) as f:
+        assert json.load(f)["ongoing_trials"] == {}
+    reloaded = Tuner(_always_fails, strategy="grid", max_consecutive_failed_trials=2,
+                     directory=str(tmp_path))
+    assert [r["status"] for r in reloaded.results()] == ["FAILED", "FAILED"]
+
+
+def test_objective_missing_from_generator_logs_stops_after_the_first_epoch(tmp_path):
+    x, y = mlp_data()
+
+    def batches():
+        while True:
+            yield x[:8], y[:8]
+
+    tuner = Tuner(build_mlp, objective="val_auc", max_trials=1, directory=str(tmp_path))
+    with pytest.raises(ValueError, match="val_auc"):
+        tuner.search(batches(), steps_per_epoch=2, validation_data=batches(),
+                     validation_steps=1, epochs=2, verbose=0)
 
 
 def test_objective_missing_from_the_logs_is_an_error_before_any_trial(tmp_path):
