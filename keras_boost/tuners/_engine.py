@@ -5,6 +5,7 @@ Each strategy's keras-tuner class (``RandomSearch``, ``GridSearch``,
 
 - prints one progress line per trial instead of keras-tuner's tables;
 - records each trial's duration and worker in ``trial_*/keras_boost.json``;
+- frees the traced graphs TensorFlow would keep after each trial (``_memory``);
 - imports tensorboard only when a ``TensorBoard`` callback needs it, so the
   search runs where tensorboard is not installed (upstream imports it in
   every trial under TensorFlow and then fails every trial without it).
@@ -23,7 +24,7 @@ import warnings
 import keras
 import keras_tuner as kt
 
-from keras_boost.tuners import spaces
+from keras_boost.tuners import _memory, spaces
 from keras_boost.tuners._results import SIDECAR, last_line
 
 
@@ -50,6 +51,7 @@ class _FacadeMixin:
     def on_trial_begin(self, trial):
         super().on_trial_begin(trial)
         self._kb_trial_start = time.monotonic()
+        self._kb_gradients_before = _memory.custom_gradient_names()
 
     def on_trial_end(self, trial):
         duration = time.monotonic() - self._kb_trial_start
@@ -58,6 +60,7 @@ class _FacadeMixin:
         with open(os.path.join(self.get_trial_dir(trial.trial_id), SIDECAR), "w") as f:
             json.dump(info, f)
         super().on_trial_end(trial)
+        _memory.release_custom_gradients(self._kb_gradients_before)
         if self.kb_progress:
             print(self._kb_progress_line(trial, duration), flush=True)
 

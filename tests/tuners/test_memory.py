@@ -1,0 +1,49 @@
+"""A search does not keep every trial's traced graphs alive (tensorflow#97697)."""
+
+import gc
+
+import keras
+import tensorflow as tf
+from tensorflow.python.framework.func_graph import FuncGraph
+from tuner_helpers import build_mlp, mlp_data
+
+from keras_boost.tuners import Tuner, _memory
+
+
+def _live_graphs():
+    keras.backend.clear_session()
+    gc.collect()
+    return sum(isinstance(o, FuncGraph) for o in gc.get_objects())
+
+
+def test_trials_leave_no_traced_graph_or_gradient_behind(tmp_path):
+    x, y = mlp_data()
+    graphs, gradients = _live_graphs(), _memory.custom_gradient_names()
+    tuner = Tuner(build_mlp, max_trials=3, seed=0, directory=str(tmp_path))
+    tuner.search(x, y, validation_split=0.25, epochs=1, verbose=0)
+    assert len(tuner.results()) == 3
+    # Without the release every trial keeps ~20 graphs through the gradient registry.
+    assert _memory.custom_gradient_names() <= gradients
+    assert _live_graphs() <= graphs
+
+
+def test_release_drops_only_what_was_registered_since():
+    keep = _memory.custom_gradient_names()
+
+    @tf.custom_gradient
+    def double(v):
+        return 2 * v, lambda upstream: 2 * upstream
+
+    @tf.function
+    def grad(v):
+        with tf.GradientTape() as tape:
+            tape.watch(v)
+            out = double(v)
+        return tape.gradient(out, v)
+
+    assert float(grad(tf.constant(1.0))) == 2.0
+    added = _memory.custom_gradient_names() - keep
+    assert len(added) == 1
+    assert _memory.release_custom_gradients(keep) == 1
+    assert _memory.custom_gradient_names() == keep
+    assert _memory.release_custom_gradients(keep) == 0
