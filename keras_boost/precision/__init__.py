@@ -22,7 +22,7 @@ from keras_boost.precision.audit import (
     audit,
 )
 from keras_boost.precision.context import PolicyScope, mixed_precision
-from keras_boost.precision.devices import DeviceInfo, cpu_flags, detect_devices
+from keras_boost.precision.devices import DeviceInfo, cpu_flags, detect_devices, onednn_enabled
 from keras_boost.precision.fix import fix_output_dtype
 from keras_boost.precision.policy import POLICIES, PolicyChoice, auto_policy
 
@@ -41,4 +41,5 @@ __all__ = [
     "detect_devices",
     "fix_output_dtype",
     "mixed_precision",
+    "onednn_enabled",
 ]

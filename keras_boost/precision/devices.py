@@ -8,6 +8,8 @@ pick on an A100 from a laptop.
 
 from __future__ import annotations
 
+import os
+import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +36,9 @@ class DeviceInfo:
             ``None`` where unknown or not NVIDIA. Default ``None``.
         cpu_flags: instruction-set flags of a CPU, e.g.
             ``frozenset({"avx512_bf16"})``. Default empty.
+        onednn: whether TensorFlow runs this CPU's math on its oneDNN kernels,
+            the ones that use the bfloat16 instructions (on by default on
+            x86; ``TF_ENABLE_ONEDNN_OPTS=0`` turns them off). Default True.
 
     Raises:
         ValueError: for an unknown ``kind`` or a malformed ``compute_capability``.
@@ -48,6 +53,7 @@ class DeviceInfo:
     name: str = ""
     compute_capability: tuple[int, int] | None = None
     cpu_flags: frozenset[str] = field(default_factory=frozenset)
+    onednn: bool = True
 
     def __post_init__(self):
         if self.kind not in _KINDS:
@@ -95,6 +101,23 @@ def _cpu_name(cpuinfo: str | Path = "/proc/cpuinfo") -> str:
     return ""
 
 
+def onednn_enabled() -> bool:
+    """Whether this TensorFlow runs CPU math on oneDNN kernels.
+
+    Example:
+        >>> from keras_boost.precision import onednn_enabled
+        >>> isinstance(onednn_enabled(), bool)
+        True
+    """
+    try:
+        from tensorflow.python.util import _pywrap_util_port
+
+        return bool(_pywrap_util_port.IsMklEnabled())
+    except (ImportError, AttributeError):  # private API: fall back to TF's documented switch
+        on_by_default = platform.machine().lower() in ("x86_64", "amd64")
+        return os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1" if on_by_default else "0") != "0"
+
+
 def detect_devices() -> list[DeviceInfo]:
     """The devices TensorFlow sees in this process, with what matters for mixed precision.
 
@@ -123,5 +146,6 @@ def detect_devices() -> list[DeviceInfo]:
                                       tuple(cc) if cc else None))
         elif device.device_type == "TPU":
             devices.append(DeviceInfo("TPU", device.name))
-    devices.append(DeviceInfo("CPU", _cpu_name(), cpu_flags=cpu_flags()))
+    devices.append(DeviceInfo("CPU", _cpu_name(), cpu_flags=cpu_flags(),
+                              onednn=onednn_enabled()))
     return devices

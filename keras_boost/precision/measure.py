@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import random
 import time
 from collections.abc import Callable, Sequence
 
@@ -36,6 +38,31 @@ def _clone_under(model: keras.Model, policy: str) -> keras.Model:
     return copy
 
 
+@contextlib.contextmanager
+def _random_state_kept():
+    """Give back Python's, NumPy's and Keras' global random state as they were.
+
+    Building the timed models draws weights from them; without this a seeded
+    script would get other initial weights depending on whether it timed.
+    """
+    from keras.src.backend.common import global_state
+    from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
+
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    generator = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
+    seed_state = None if generator is None else keras.ops.convert_to_numpy(generator.state)
+    try:
+        yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+        if generator is None:
+            global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, None)
+        else:
+            global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, generator)
+            generator.state.assign(seed_state)
+
+
 def _build(measure, policy: str) -> keras.Model:
     if isinstance(measure, keras.Model):
         if not getattr(measure, "compiled", False) or measure.optimizer is None:
@@ -67,7 +94,8 @@ def time_policies(measure: keras.Model | Callable[[], keras.Model], sample,
     16-bit candidate gets that times the median of its per-round speed-ups
     over float32 (paired measurements cancel the load of the moment). A
     candidate more than three times slower than float32 is dropped after two
-    timed steps. The global policy is the same afterwards as before.
+    timed steps. The global policy and the global random state (Python,
+    NumPy, Keras) are the same afterwards as before.
 
     Raises:
         TypeError: for a ``measure`` that is neither a model nor a function,
@@ -80,6 +108,12 @@ def time_policies(measure: keras.Model | Callable[[], keras.Model], sample,
     if not isinstance(sample, tuple | list) or len(sample) != 2:
         raise TypeError("`auto_policy` expects sample=(x, y), one batch. Received: "
                         f"{type(sample).__name__}. Pass e.g. sample=(x[:256], y[:256]).")
+    with _random_state_kept():
+        speed, ratios = _time(measure, sample, candidates, steps)
+    return (speed, ratios) if with_ratios else speed
+
+
+def _time(measure, sample, candidates, steps):
     x, y = sample
     models = {policy: _build(measure, policy) for policy in candidates}
     for model in models.values():
@@ -105,4 +139,4 @@ def time_policies(measure: keras.Model | Callable[[], keras.Model], sample,
                 ratios[policy].append(times["float32"][-1] / times[policy][-1])
     base = 1.0 / float(np.median(times["float32"]))
     speed = {"float32": base, **{p: base * float(np.median(r)) for p, r in ratios.items()}}
-    return (speed, ratios) if with_ratios else speed
+    return speed, ratios

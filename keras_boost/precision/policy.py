@@ -106,7 +106,8 @@ def _hardware(devices: Sequence[DeviceInfo], prefer_bfloat16: bool):
                     f"float16 Tensor Cores{note}", ("float32", "mixed_float16"))
         return ("float32", f"{name} (compute capability {_cc(slowest)} < 7.0) has no Tensor "
                 "Cores, 16-bit would not be faster", ("float32", "mixed_float16"))
-    flags = frozenset().union(*(d.cpu_flags for d in devices if d.kind == "CPU"))
+    cpus = [d for d in devices if d.kind == "CPU"]
+    flags = frozenset().union(*(d.cpu_flags for d in cpus))
     candidates = ("float32",)
     if flags & set(BF16_CPU_FLAGS):
         candidates += ("mixed_bfloat16",)
@@ -114,6 +115,10 @@ def _hardware(devices: Sequence[DeviceInfo], prefer_bfloat16: bool):
         candidates += ("mixed_float16",)
     if len(candidates) > 1:
         found = ", ".join(sorted(flags & set(BF16_CPU_FLAGS + FP16_CPU_FLAGS)))
+        if not all(d.onednn for d in cpus):
+            return ("float32", f"CPU only: it has {found}, but TensorFlow's oneDNN kernels are "
+                    "off (TF_ENABLE_ONEDNN_OPTS=0), so 16-bit math runs on slower generic "
+                    "kernels", candidates)
         return ("float32", f"CPU only: it has {found}, but whether 16-bit is faster depends on "
                 "the model; pass measure= to time it", candidates)
     return ("float32", "CPU only, without bfloat16/float16 instructions (avx512_bf16, amx_bf16, "
@@ -123,7 +128,8 @@ def _hardware(devices: Sequence[DeviceInfo], prefer_bfloat16: bool):
 def auto_policy(devices: Sequence[DeviceInfo] | None = None, *, prefer_bfloat16: bool = False,
                 measure: keras.Model | Callable[[], keras.Model] | None = None,
                 sample=None, candidates: Iterable[str] | None = None, steps: int = 10,
-                min_gain: float = 0.05) -> PolicyChoice:
+                min_gain: float = 0.05, probe: bool = True,
+                jit_compile: bool | str = False) -> PolicyChoice:
     """Pick the fastest safe dtype policy for this machine and say why.
 
     Use it before building a model (or through ``mixed_precision("auto")``)
@@ -134,8 +140,12 @@ def auto_policy(devices: Sequence[DeviceInfo] | None = None, *, prefer_bfloat16:
     - NVIDIA GPU of compute capability >= 8.0: ``mixed_float16``, or
       ``mixed_bfloat16`` with ``prefer_bfloat16=True``;
     - NVIDIA GPU of compute capability >= 7.0: ``mixed_float16``;
-    - older or unknown GPUs, and CPUs: ``float32`` (never a policy that may be
-      slower than float32).
+    - older or unknown GPUs: ``float32``;
+    - this machine's CPU with ``avx512_bf16``/``amx_bf16`` and TensorFlow's
+      oneDNN kernels: ``mixed_bfloat16`` if a built-in probe (an MLP
+      784-1024-1024-10, timed once per process, about two seconds) trains at
+      least ``min_gain`` faster under it, else ``float32``;
+    - other CPUs: ``float32`` (never a policy that may be slower than float32).
 
     With ``measure=`` it times ``steps`` training steps of each candidate
     (float32 and the 16-bit policies the hardware supports; on a CPU the ones
@@ -159,6 +169,14 @@ def auto_policy(devices: Sequence[DeviceInfo] | None = None, *, prefer_bfloat16:
         steps: timed steps per candidate, after two warm-up steps. Default 10.
         min_gain: the relative speed-up over float32 a 16-bit policy needs
             to be chosen. Default 0.05.
+        probe: on this machine's CPU with bfloat16 instructions, time the
+            built-in probe when no ``measure`` is given. False: decide from
+            the flags alone (float32). Default True.
+        jit_compile: whether the model will be compiled with XLA
+            (``jit_compile=True``); the probe is compiled the same way. XLA on
+            a CPU does not use the bfloat16 instructions the way oneDNN does.
+            A ``measure`` model keeps its own setting. Default False;
+            ``"auto"`` counts as False (Keras' ``"auto"`` is no XLA on a CPU).
 
     Returns:
         A ``PolicyChoice`` (``policy``, ``reason``, ``throughput``).
@@ -178,7 +196,8 @@ def auto_policy(devices: Sequence[DeviceInfo] | None = None, *, prefer_bfloat16:
     Reference:
         Micikevicius et al., "Mixed Precision Training", ICLR 2018.
     """
-    if devices is None:
+    local = devices is None
+    if local:
         devices = detect_devices()
     devices = list(devices)
     if not devices or not all(isinstance(d, DeviceInfo) for d in devices):
@@ -191,11 +210,18 @@ def auto_policy(devices: Sequence[DeviceInfo] | None = None, *, prefer_bfloat16:
     if not isinstance(min_gain, int | float) or min_gain < 0:
         raise ValueError(f"`auto_policy` expects min_gain >= 0. Received: min_gain={min_gain!r}. "
                          "Pass e.g. min_gain=0.05.")
+    if jit_compile not in (True, False, "auto"):
+        raise ValueError("`auto_policy` expects jit_compile to be True, False or 'auto', as in "
+                         f"model.compile. Received: jit_compile={jit_compile!r}.")
     policy, reason, suggested = _hardware(devices, prefer_bfloat16)
+    worth_probing = (local and probe and measure is None and "mixed_bfloat16" in suggested
+                     and all(d.kind == "CPU" and d.onednn for d in devices))
     if candidates is not None:
         suggested = ("float32",) + tuple(
             p for p in dict.fromkeys(check_policy(c, where="auto_policy") for c in candidates)
             if p != "float32")
+    if worth_probing:
+        return _probe_choice(devices, min_gain, jit_compile is True)
     if measure is None:
         return PolicyChoice(policy, reason)
     if sample is None:
@@ -223,3 +249,20 @@ def _pick(speed: dict[str, float], min_gain: float,
     reason = (f"measured: no 16-bit policy beats float32 by {min_gain:.0%} in most steps "
               f"({table} float32 training-step throughput)")
     return PolicyChoice("float32", reason, dict(speed))
+
+
+def _probe_choice(cpus: Sequence[DeviceInfo], min_gain: float, jit_compile: bool) -> PolicyChoice:
+    """float32 or mixed_bfloat16 on this CPU, from timing the built-in probe."""
+    from keras_boost.precision import probe
+
+    speed, ratios = probe.time_probe(("float32", "mixed_bfloat16"), jit_compile)
+    picked = _pick(speed, min_gain, ratios)
+    flags = ", ".join(sorted(frozenset().union(*(d.cpu_flags for d in cpus))
+                             & set(BF16_CPU_FLAGS)))
+    gain = speed["mixed_bfloat16"] / speed["float32"]
+    xla = ", with XLA" if jit_compile else ""
+    verdict = ("the fastest" if picked.policy != "float32"
+               else f"not {min_gain:.0%} faster than float32 in most steps")
+    reason = (f"CPU with {flags} and oneDNN{xla}: mixed_bfloat16 trained {probe.PROBE} at "
+              f"{gain:.2f}x float32's speed, {verdict} (pass measure= to time your own model)")
+    return PolicyChoice(picked.policy, reason, picked.throughput)

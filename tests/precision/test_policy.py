@@ -172,3 +172,24 @@ def test_measure_rejects_what_it_cannot_rebuild():
     with pytest.raises(TypeError, match=r"sample=\(x, y\)"):
         auto_policy([CPU_BF16], measure=_build, sample=SAMPLE[0])
     assert keras.config.dtype_policy().name == "float32"
+
+
+def test_measuring_leaves_the_random_state_as_it_was():
+    import random
+
+    def draws():
+        return (random.random(), float(np.random.rand()),
+                keras.ops.convert_to_numpy(keras.random.uniform((3,))).tolist())
+
+    def build():
+        model = keras.Sequential([keras.Input((16,)), keras.layers.Dense(8),
+                                  keras.layers.Dropout(0.5), keras.layers.Dense(3)])
+        model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        return model
+
+    keras.utils.set_random_seed(3)
+    expected = draws()
+    keras.utils.set_random_seed(3)
+    auto_policy([CPU_PLAIN], measure=build, sample=SAMPLE, steps=1,
+                candidates=["mixed_bfloat16"])
+    assert draws() == expected
