@@ -175,11 +175,15 @@ def check_objective_logged(hypermodel, space, names, fit_args, fit_kwargs):
         return
     try:
         model = hypermodel.build(space)
+        model.run_eagerly = True  # two samples: tracing a graph would cost more than running
         logs = model.evaluate(*sample, verbose=0, return_dict=True)
     except Exception:  # noqa: BLE001 - the trial itself will record the error
         return
     finally:
-        keras.backend.clear_session()
+        try:  # keras-tuner collects garbage before the first trial's build anyway
+            keras.backend.clear_session(free_memory=False)
+        except TypeError:  # Keras < 3.6
+            keras.backend.clear_session()
     logged = set(logs) | ({f"val_{n}" for n in logs} if has_validation else set())
     spaces.check_objective_in(names, logged, "a model built with the default hyperparameters")
 

@@ -1,4 +1,14 @@
-"""Free the graphs TensorFlow keeps alive after each trial.
+"""Keep a search's memory flat and its garbage collections cheap.
+
+``gc_frozen``: keras-tuner runs two full garbage collections before every
+trial (``clear_session()`` and ``gc.collect()``), each walking the ~400,000
+objects TensorFlow and Keras hold, about 0.2 s apiece on a 2-core CPU. The
+facade freezes the objects that exist when the search starts
+(``gc.freeze()``), so the collections in the search only walk what the
+search itself created; everything is unfrozen when it ends.
+
+``custom_gradient_names``/``release_custom_gradients``: free the graphs
+TensorFlow keeps alive after each trial.
 
 Every traced Keras train step registers a gradient function named
 ``CustomGradient-N`` in TensorFlow's global gradient registry (Keras' optimizer
@@ -16,6 +26,9 @@ where that is missing or the backend is not TensorFlow.
 """
 
 from __future__ import annotations
+
+import contextlib
+import gc
 
 import keras
 
@@ -48,3 +61,20 @@ def release_custom_gradients(keep: frozenset[str]) -> int:
     for name in added:
         registry.pop(name, None)
     return len(added)
+
+
+@contextlib.contextmanager
+def gc_frozen():
+    """Leave the objects that exist now out of every garbage collection in the block.
+
+    Does nothing when the caller has frozen objects itself. The objects are
+    unfrozen on exit, also after an exception.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

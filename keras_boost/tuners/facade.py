@@ -140,6 +140,12 @@ class Tuner:
             ConsecutiveFailuresError: after ``max_consecutive_failed_trials``
                 failed trials in a row; names the last failure.
         """
+        from keras_boost.tuners import _memory
+
+        with _memory.gc_frozen():
+            return self._search(fit_args, fit_kwargs, early_stopping, verbose)
+
+    def _search(self, fit_args, fit_kwargs, early_stopping, verbose):
         fit_kwargs["verbose"] = 2 if verbose >= 2 else 0
         self._tuner.kb_progress = verbose >= 1
         if _is_chief():  # serves the oracle to the workers until the search is over

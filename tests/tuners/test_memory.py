@@ -47,3 +47,40 @@ def test_release_drops_only_what_was_registered_since():
     assert _memory.release_custom_gradients(keep) == 1
     assert _memory.custom_gradient_names() == keep
     assert _memory.release_custom_gradients(keep) == 0
+
+
+def test_gc_frozen_freezes_what_exists_and_always_unfreezes():
+    with _memory.gc_frozen():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    try:
+        with _memory.gc_frozen():
+            raise KeyError("boom")
+    except KeyError:
+        pass
+    assert gc.get_freeze_count() == 0
+
+
+def test_gc_frozen_leaves_a_callers_own_freeze_alone():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with _memory.gc_frozen():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_search_runs_its_trials_with_the_heap_frozen(tmp_path):
+    x, y = mlp_data()
+    seen = []
+
+    class RecordFreeze(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            seen.append(gc.get_freeze_count())
+
+    tuner = Tuner(build_mlp, max_trials=2, seed=0, directory=str(tmp_path))
+    tuner.search(x, y, validation_split=0.25, epochs=1, verbose=0, callbacks=[RecordFreeze()])
+    assert len(seen) == 2 and all(count > 0 for count in seen)
+    assert gc.get_freeze_count() == 0
