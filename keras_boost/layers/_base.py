@@ -15,6 +15,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_boost.layers import _random
+
 
 def check_number(owner, name, value, *, low=None, high=None, low_open=False, high_open=False,
                  integer=False, example):
@@ -156,10 +158,10 @@ class AugmentationLayer(keras.layers.Layer):
         return ops.convert_to_tensor(self._strengths[name])
 
     def uniform(self, shape, low=0.0, high=1.0):
-        return keras.random.uniform(shape, low, high, dtype="float32", seed=self.seed_generator)
+        return _random.uniform(shape, low, high, self.seed_generator)
 
     def normal(self, shape):
-        return keras.random.normal(shape, dtype="float32", seed=self.seed_generator)
+        return _random.normal(shape, self.seed_generator)
 
     def static_steps(self, x, axis=1):
         steps = x.shape[axis]
