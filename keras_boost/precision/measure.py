@@ -45,22 +45,26 @@ def _random_state_kept():
     Building the timed models draws weights from them; without this a seeded
     script would get other initial weights depending on whether it timed.
     """
-    from keras.src.backend.common import global_state
-    from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
-
+    try:  # Keras keeps its global generator in private modules
+        from keras.src.backend.common import global_state
+        from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
+    except ImportError:
+        global_state = None
     python_state, numpy_state = random.getstate(), np.random.get_state()
-    generator = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
-    seed_state = None if generator is None else keras.ops.convert_to_numpy(generator.state)
+    generator = seed_state = None
+    if global_state is not None:
+        generator = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
+        if generator is not None:
+            seed_state = keras.ops.convert_to_numpy(generator.state)
     try:
         yield
     finally:
         random.setstate(python_state)
         np.random.set_state(numpy_state)
-        if generator is None:
-            global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, None)
-        else:
+        if global_state is not None:
             global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, generator)
-            generator.state.assign(seed_state)
+            if generator is not None:
+                generator.state.assign(seed_state)
 
 
 def _build(measure, policy: str) -> keras.Model:

@@ -143,7 +143,7 @@ def auto_policy(devices: Sequence[DeviceInfo] | None = None, *, prefer_bfloat16:
     - older or unknown GPUs: ``float32``;
     - this machine's CPU with ``avx512_bf16``/``amx_bf16`` and TensorFlow's
       oneDNN kernels: ``mixed_bfloat16`` if a built-in probe (an MLP
-      784-1024-1024-10, timed once per process, about two seconds) trains at
+      784-1024-1024-10, timed once per process, 2-3 s) trains at
       least ``min_gain`` faster under it, else ``float32``;
     - other CPUs: ``float32`` (never a policy that may be slower than float32).
 

@@ -4,7 +4,7 @@ Whether bfloat16 pays on a CPU is not certain from its flags: it depends on
 TensorFlow's kernels (oneDNN), on XLA, on the model. When the user gives no
 model, ``auto_policy()`` times this probe once per process: an MLP
 784-1024-1024-10 at batch 128, big enough for the 16-bit units to matter and
-small enough to time in about two seconds on two cores. Like any timing by
+small enough to time in 2-3 s on two cores. Like any timing by
 ``time_policies``, it leaves the global random state as it found it.
 """
 
