@@ -129,4 +129,3 @@ def _clone_with_dtypes(model, global_policy, dtype_for, subclassed_message):
     except ValueError as error:
         raise TypeError(subclassed_message.format(name=type(model).__name__,
                                                   error=error)) from error
-

@@ -40,31 +40,19 @@ def _clone_under(model: keras.Model, policy: str) -> keras.Model:
 
 @contextlib.contextmanager
 def _random_state_kept():
-    """Give back Python's, NumPy's and Keras' global random state as they were.
+    """Give back Python's and NumPy's global random state as they were.
 
-    Building the timed models draws weights from them; without this a seeded
-    script would get other initial weights depending on whether it timed.
+    Building the timed models draws their initial weights' seeds from
+    Python's ``random`` (Keras' default seeds come from it); without this a
+    seeded script would get other initial weights depending on whether it
+    timed.
     """
-    try:  # Keras keeps its global generator in private modules
-        from keras.src.backend.common import global_state
-        from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
-    except ImportError:
-        global_state = None
     python_state, numpy_state = random.getstate(), np.random.get_state()
-    generator = seed_state = None
-    if global_state is not None:
-        generator = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
-        if generator is not None:
-            seed_state = keras.ops.convert_to_numpy(generator.state)
     try:
         yield
     finally:
         random.setstate(python_state)
         np.random.set_state(numpy_state)
-        if global_state is not None:
-            global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, generator)
-            if generator is not None:
-                generator.state.assign(seed_state)
 
 
 def _build(measure, policy: str) -> keras.Model:
@@ -99,7 +87,7 @@ def time_policies(measure: keras.Model | Callable[[], keras.Model], sample,
     over float32 (paired measurements cancel the load of the moment). A
     candidate more than three times slower than float32 is dropped after two
     timed steps. The global policy and the global random state (Python,
-    NumPy, Keras) are the same afterwards as before.
+    NumPy, and so Keras' default seeds) are the same afterwards as before.
 
     Raises:
         TypeError: for a ``measure`` that is neither a model nor a function,

@@ -1,9 +1,8 @@
 """Keep a search's memory flat and its garbage collections cheap.
 
 ``gc_frozen``: keras-tuner runs two full garbage collections before every
-trial (``clear_session()`` and ``gc.collect()``), each walking the ~400,000
-objects TensorFlow and Keras hold, about 0.2 s apiece on a 2-core CPU. The
-facade freezes the objects that exist when the search starts
+trial (``clear_session()`` and ``gc.collect()``), each walking every object
+TensorFlow and Keras hold. The facade freezes the objects that exist when the search starts
 (``gc.freeze()``), so the collections in the search only walk what the
 search itself created; everything is unfrozen when it ends.
 
