@@ -29,6 +29,7 @@ from keras_boost.datasets import BUNDLED_UCR_SETS, load_ucr  # noqa: E402
 # OSULeaf (200 x 427) and ACSF1 (100 x 1460) cost ten times the other five
 # together; pass them with --datasets when you have the CPU time.
 SMALL_SETS = ("ItalyPowerDemand", "GunPoint", "ArrowHead", "BasicMotions", "JapaneseVowels")
+BATCH = 16
 
 
 def standardize(x_train, x_test):
@@ -37,7 +38,7 @@ def standardize(x_train, x_test):
     return (x_train - mean) / std, (x_test - mean) / std
 
 
-def build_model(input_shape, classes, augmentation, seed):
+def build_model(input_shape, classes, augmentation, seed, decay_steps):
     keras.utils.set_random_seed(seed)
     layers = [keras.Input(input_shape)]
     if augmentation is not None:
@@ -52,7 +53,10 @@ def build_model(input_shape, classes, augmentation, seed):
         keras.layers.Dense(classes, activation="softmax"),
     ]
     model = keras.Sequential(layers)
-    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy",
+    # Cosine decay to zero: the last epoch's weights, which are scored, come from a
+    # settled run rather than wherever a constant learning rate left them.
+    schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps)
+    model.compile(keras.optimizers.Adam(schedule), "sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     return model
 
@@ -66,8 +70,9 @@ def run(name, seeds, epochs, strength):
         for key in scores:
             aug = None if key == "none" else kbl.augmentation_preset("timeseries", strength,
                                                                      seed=seed)
-            model = build_model(x_train.shape[1:], classes, aug, seed)
-            model.fit(x_train, y_train, batch_size=16, epochs=epochs, verbose=0, shuffle=True)
+            steps = epochs * -(-len(x_train) // BATCH)
+            model = build_model(x_train.shape[1:], classes, aug, seed, steps)
+            model.fit(x_train, y_train, batch_size=BATCH, epochs=epochs, verbose=0, shuffle=True)
             scores[key].append(model.evaluate(x_test, y_test, verbose=0)[1])
             keras.backend.clear_session()
     return x_train.shape, scores
@@ -78,15 +83,17 @@ def main(argv=None):
     parser.add_argument("--datasets", nargs="+", default=list(SMALL_SETS),
                         help=f"default: the five small sets; all bundled: {BUNDLED_UCR_SETS}")
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=100)
+    # 100 epochs left ArrowHead's baseline undertrained (0.63 test accuracy against 0.74
+    # at 300): the comparison then measures how fast each arm converges.
+    parser.add_argument("--epochs", type=int, default=300)
     parser.add_argument("--strength", default="medium", choices=kbl.STRENGTHS)
     parser.add_argument("--quick", action="store_true", help="2 small sets, 2 seeds, 5 epochs")
     args = parser.parse_args(argv)
     if args.quick:
         args.datasets, args.seeds, args.epochs = ["ItalyPowerDemand", "GunPoint"], 2, 5
     start = time.perf_counter()
-    print(f"1-D CNN, {args.epochs} epochs, seeds 0..{args.seeds - 1}, test accuracy "
-          f"mean (std over seeds)\n")
+    print(f"1-D CNN, {args.epochs} epochs (Adam 1e-3, cosine decay to 0), seeds "
+          f"0..{args.seeds - 1}, test accuracy mean (std over seeds)\n")
     print(f"| dataset | train shape | none | preset '{args.strength}' | diff | "
           "seeds better/worse |")
     print("|---|---|---|---|---|---|")

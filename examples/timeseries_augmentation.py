@@ -28,7 +28,7 @@ from keras_boost.datasets import load_ucr  # noqa: E402
 from keras_boost.layers import augmentation_preset  # noqa: E402
 
 
-def build_model(input_shape, classes, augmentation=None):
+def build_model(input_shape, classes, decay_steps, augmentation=None):
     """The fixed 1-D CNN; ``augmentation`` (a layer) goes first when given."""
     layers = [keras.Input(input_shape)] + ([augmentation] if augmentation else [])
     # BatchNormalization(momentum=0.9): with 3-17 steps an epoch, Keras' default 0.99
@@ -39,7 +39,9 @@ def build_model(input_shape, classes, augmentation=None):
     layers += [keras.layers.GlobalAveragePooling1D(),
                keras.layers.Dense(classes, activation="softmax")]
     model = keras.Sequential(layers)
-    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy",
+    # Decay the learning rate to 0 so that the last epoch's weights are settled.
+    schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps)
+    model.compile(keras.optimizers.Adam(schedule), "sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     return model
 
@@ -50,7 +52,7 @@ def main(argv=None):
     parser.add_argument("--output", type=Path,
                         default=Path("keras-boost-examples/timeseries_augmentation"))
     parser.add_argument("--dataset", default="GunPoint")
-    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--epochs", type=int, default=300)
     parser.add_argument("--strength", default="medium", choices=["light", "medium", "heavy"])
     args = parser.parse_args(argv)
     epochs = 3 if args.quick else args.epochs
@@ -67,7 +69,8 @@ def main(argv=None):
         keras.utils.set_random_seed(0)  # same initial weights and batches for both
         augmentation = None if name == "none" else augmentation_preset(
             "timeseries", args.strength, seed=0)
-        model = build_model(x_train.shape[1:], classes, augmentation)
+        steps = epochs * -(-len(x_train) // 16)
+        model = build_model(x_train.shape[1:], classes, steps, augmentation)
         model.fit(x_train, y_train, batch_size=16, epochs=epochs, verbose=0)
         _, accuracy = model.evaluate(x_test, y_test, verbose=0)
         results.append((name, accuracy))

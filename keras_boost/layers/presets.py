@@ -5,8 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_boost.layers._base import check_choice, check_number
-from keras_boost.layers.magnitude import Jitter, MagnitudeWarp, RandomScaling
-from keras_boost.layers.segments import RandomTimeMask
+from keras_boost.layers.magnitude import MagnitudeWarp, RandomScaling
 from keras_boost.layers.spectrogram import SpecAugment
 from keras_boost.layers.tabular import RandomFeatureMask, SwapNoise
 from keras_boost.layers.warping import TimeWarp, WindowWarp
@@ -38,12 +37,12 @@ def _image(strength):
 PRESETS = {
     "image": {s: _image(s) for s in STRENGTHS},
     "timeseries": {
-        "light": [(Jitter, {"sigma": 0.01}), (RandomScaling, {"sigma": 0.05})],
-        "medium": [(Jitter, {"sigma": 0.03}), (RandomScaling, {"sigma": 0.1}),
-                   (MagnitudeWarp, {"sigma": 0.1}), (TimeWarp, {"sigma": 0.1})],
-        "heavy": [(Jitter, {"sigma": 0.05}), (RandomScaling, {"sigma": 0.2}),
-                  (MagnitudeWarp, {"sigma": 0.2}), (TimeWarp, {"sigma": 0.2}),
-                  (WindowWarp, {"ratio": 0.1}), (RandomTimeMask, {"max_width": 0.1})],
+        # No Jitter: it lowered a small FCN's accuracy on the UCR sets, the warps did not
+        # (benchmarks/augmentation_ablation.py, figures in docs/benchmarks.md).
+        "light": [(MagnitudeWarp, {"sigma": 0.05}), (TimeWarp, {"sigma": 0.05})],
+        "medium": [(MagnitudeWarp, {"sigma": 0.1}), (TimeWarp, {"sigma": 0.1})],
+        "heavy": [(RandomScaling, {"sigma": 0.1}), (MagnitudeWarp, {"sigma": 0.2}),
+                  (TimeWarp, {"sigma": 0.2}), (WindowWarp, {"ratio": 0.1})],
     },
     "spectrogram": {
         "light": [(SpecAugment, {"freq_width": 0.1, "time_width": 0.05,

@@ -1,0 +1,93 @@
+"""Which time-series layers help the FCN of augmentation_accuracy.py? One chain at a time.
+
+The same model, recipe and seeds as ``augmentation_accuracy.py`` (300
+epochs, Adam with cosine decay, same initial weights per seed), trained with
+each augmentation chain below as its first layer. This is the evidence
+behind what the time-series presets contain.
+
+    python benchmarks/augmentation_ablation.py                       # GunPoint, ArrowHead
+    python benchmarks/augmentation_ablation.py --datasets ArrowHead --chains none jitter
+
+Needs aeon (the UCR/UEA files): pip install "keras-boost[dev]".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+from augmentation_accuracy import BATCH, build_model, standardize  # noqa: E402
+
+import keras_boost.layers as kbl  # noqa: E402
+from keras_boost.datasets import load_ucr  # noqa: E402
+
+# name -> list of (layer class, kwargs); inner layer i gets seed + i, as in a preset.
+CHAINS = {
+    "none": [],
+    "jitter": [(kbl.Jitter, {"sigma": 0.03})],
+    "time-warp": [(kbl.TimeWarp, {"sigma": 0.1})],
+    "medium": kbl.PRESETS["timeseries"]["medium"],
+    # The medium preset before the change this benchmark motivated.
+    "old-medium": [(kbl.Jitter, {"sigma": 0.03}), (kbl.RandomScaling, {"sigma": 0.1}),
+                   (kbl.MagnitudeWarp, {"sigma": 0.1}), (kbl.TimeWarp, {"sigma": 0.1})],
+}
+
+
+def chain_layer(chain, seed):
+    if not chain:
+        return None
+    return keras.Sequential([cls(**kwargs, seed=seed + i) for i, (cls, kwargs) in enumerate(chain)])
+
+
+def accuracies(name, chain, seeds, epochs):
+    (x_train, y_train), (x_test, y_test) = load_ucr(name)
+    x_train, x_test = standardize(x_train, x_test)
+    classes = int(max(y_train.max(), y_test.max()) + 1)
+    scores = []
+    for seed in seeds:
+        steps = epochs * -(-len(x_train) // BATCH)
+        model = build_model(x_train.shape[1:], classes, chain_layer(chain, seed), seed, steps)
+        model.fit(x_train, y_train, batch_size=BATCH, epochs=epochs, verbose=0, shuffle=True)
+        scores.append(model.evaluate(x_test, y_test, verbose=0)[1])
+        keras.backend.clear_session()
+    return np.array(scores)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=["GunPoint", "ArrowHead"])
+    parser.add_argument("--chains", nargs="+", default=list(CHAINS), choices=list(CHAINS))
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=300)
+    parser.add_argument("--quick", action="store_true", help="GunPoint, 2 seeds, 3 epochs")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.datasets, args.seeds, args.epochs = ["GunPoint"], 2, 3
+    start = time.perf_counter()
+    print(f"FCN, {args.epochs} epochs, seeds 0..{args.seeds - 1}: test accuracy mean (std), "
+          "difference to none\n")
+    print("| dataset | chain | layers | accuracy | vs none |")
+    print("|---|---|---|---|---|")
+    for name in args.datasets:
+        base = None
+        for short in args.chains:
+            chain = CHAINS[short]
+            scores = accuracies(name, chain, range(args.seeds), args.epochs)
+            base = scores if short == "none" else base
+            diff = "" if base is None else f"{scores.mean() - base.mean():+.3f}"
+            layers = ", ".join(f"{cls.__name__}({', '.join(f'{k}={v}' for k, v in kw.items())})"
+                               for cls, kw in chain) or "-"
+            print(f"| {name} | {short} | {layers} | {scores.mean():.3f} "
+                  f"({scores.std():.3f}) | {diff} |", flush=True)
+    print(f"\n({time.perf_counter() - start:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
