@@ -33,7 +33,12 @@ CHAINS = {
     "none": [],
     "jitter": [(kbl.Jitter, {"sigma": 0.03})],
     "time-warp": [(kbl.TimeWarp, {"sigma": 0.1})],
+    "scaling": [(kbl.RandomScaling, {"sigma": 0.1})],
+    "window-warp": [(kbl.WindowWarp, {"ratio": 0.1})],
+    "strong-warps": [(kbl.MagnitudeWarp, {"sigma": 0.2}), (kbl.TimeWarp, {"sigma": 0.2})],
+    "light": kbl.PRESETS["timeseries"]["light"],
     "medium": kbl.PRESETS["timeseries"]["medium"],
+    "heavy": kbl.PRESETS["timeseries"]["heavy"],
     # The medium preset before the change this benchmark motivated.
     "old-medium": [(kbl.Jitter, {"sigma": 0.03}), (kbl.RandomScaling, {"sigma": 0.1}),
                    (kbl.MagnitudeWarp, {"sigma": 0.1}), (kbl.TimeWarp, {"sigma": 0.1})],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_boost.layers._base import check_choice, check_number
-from keras_boost.layers.magnitude import MagnitudeWarp, RandomScaling
+from keras_boost.layers.magnitude import MagnitudeWarp
 from keras_boost.layers.spectrogram import SpecAugment
 from keras_boost.layers.tabular import RandomFeatureMask, SwapNoise
 from keras_boost.layers.warping import TimeWarp, WindowWarp
@@ -41,8 +41,8 @@ PRESETS = {
         # (benchmarks/augmentation_ablation.py, figures in docs/benchmarks.md).
         "light": [(MagnitudeWarp, {"sigma": 0.05}), (TimeWarp, {"sigma": 0.05})],
         "medium": [(MagnitudeWarp, {"sigma": 0.1}), (TimeWarp, {"sigma": 0.1})],
-        "heavy": [(RandomScaling, {"sigma": 0.1}), (MagnitudeWarp, {"sigma": 0.2}),
-                  (TimeWarp, {"sigma": 0.2}), (WindowWarp, {"ratio": 0.1})],
+        "heavy": [(MagnitudeWarp, {"sigma": 0.2}), (TimeWarp, {"sigma": 0.2}),
+                  (WindowWarp, {"ratio": 0.1})],
     },
     "spectrogram": {
         "light": [(SpecAugment, {"freq_width": 0.1, "time_width": 0.05,
