@@ -37,6 +37,10 @@ def policies():
     made = {f"Keras EarlyStopping(patience={k})":
             (lambda k=k: keras.callbacks.EarlyStopping(patience=k, restore_best_weights=True))
             for k in PATIENCES}
+    # No stop at all, the best val_loss epoch restored: the regret every rule that
+    # restores a val_loss minimum carries, however long it waits.
+    made["Keras EarlyStopping(patience=inf) (reference: all epochs)"] = (
+        lambda: keras.callbacks.EarlyStopping(patience=10**9, restore_best_weights=True))
     made["AdaptiveEarlyStopping()"] = AdaptiveEarlyStopping
     return made
 
