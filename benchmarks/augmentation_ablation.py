@@ -22,11 +22,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
-from augmentation_accuracy import BATCH, build_model, standardize  # noqa: E402
+from augmentation_accuracy import fcn_accuracies  # noqa: E402
 
 import keras_boost.layers as kbl  # noqa: E402
-from keras_boost.datasets import load_ucr  # noqa: E402
 
 # name -> list of (layer class, kwargs); inner layer i gets seed + i, as in a preset.
 CHAINS = {
@@ -51,20 +49,6 @@ def chain_layer(chain, seed):
     return keras.Sequential([cls(**kwargs, seed=seed + i) for i, (cls, kwargs) in enumerate(chain)])
 
 
-def accuracies(name, chain, seeds, epochs):
-    (x_train, y_train), (x_test, y_test) = load_ucr(name)
-    x_train, x_test = standardize(x_train, x_test)
-    classes = int(max(y_train.max(), y_test.max()) + 1)
-    scores = []
-    for seed in seeds:
-        steps = epochs * -(-len(x_train) // BATCH)
-        model = build_model(x_train.shape[1:], classes, chain_layer(chain, seed), seed, steps)
-        model.fit(x_train, y_train, batch_size=BATCH, epochs=epochs, verbose=0, shuffle=True)
-        scores.append(model.evaluate(x_test, y_test, verbose=0)[1])
-        keras.backend.clear_session()
-    return np.array(scores)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["GunPoint", "ArrowHead"])
@@ -84,7 +68,8 @@ def main(argv=None):
         base = None
         for short in args.chains:
             chain = CHAINS[short]
-            scores = accuracies(name, chain, range(args.seeds), args.epochs)
+            _, scores = fcn_accuracies(name, lambda seed, chain=chain: chain_layer(chain, seed),
+                                        range(args.seeds), args.epochs)
             base = scores if short == "none" else base
             diff = "" if base is None else f"{scores.mean() - base.mean():+.3f}"
             layers = ", ".join(f"{cls.__name__}({', '.join(f'{k}={v}' for k, v in kw.items())})"
