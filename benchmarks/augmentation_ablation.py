@@ -31,15 +31,19 @@ CHAINS = {
     "none": [],
     "jitter": [(kbl.Jitter, {"sigma": 0.03})],
     "time-warp": [(kbl.TimeWarp, {"sigma": 0.1})],
+    "magnitude-warp": [(kbl.MagnitudeWarp, {"sigma": 0.1})],
+    "magnitude-warp-0.05": [(kbl.MagnitudeWarp, {"sigma": 0.05})],
     "scaling": [(kbl.RandomScaling, {"sigma": 0.1})],
     "window-warp": [(kbl.WindowWarp, {"ratio": 0.1})],
     "strong-warps": [(kbl.MagnitudeWarp, {"sigma": 0.2}), (kbl.TimeWarp, {"sigma": 0.2})],
     "light": kbl.PRESETS["timeseries"]["light"],
     "medium": kbl.PRESETS["timeseries"]["medium"],
     "heavy": kbl.PRESETS["timeseries"]["heavy"],
-    # The medium preset before the change this benchmark motivated.
+    # Earlier presets, before the changes this benchmark motivated.
     "old-medium": [(kbl.Jitter, {"sigma": 0.03}), (kbl.RandomScaling, {"sigma": 0.1}),
                    (kbl.MagnitudeWarp, {"sigma": 0.1}), (kbl.TimeWarp, {"sigma": 0.1})],
+    "warps-0.05": [(kbl.MagnitudeWarp, {"sigma": 0.05}), (kbl.TimeWarp, {"sigma": 0.05})],
+    "warps-0.1": [(kbl.MagnitudeWarp, {"sigma": 0.1}), (kbl.TimeWarp, {"sigma": 0.1})],
 }
 
 

@@ -26,8 +26,8 @@ import numpy as np  # noqa: E402
 import keras_boost.layers as kbl  # noqa: E402
 from keras_boost.datasets import BUNDLED_UCR_SETS, load_ucr  # noqa: E402
 
-# OSULeaf (200 x 427) and ACSF1 (100 x 1460) cost ten times the other five
-# together; pass them with --datasets when you have the CPU time.
+# OSULeaf (200 x 427) and ACSF1 (100 x 1460) take 15-20 minutes each on two CPU
+# cores (both arms, 5 seeds); pass them with --datasets when you have the time.
 SMALL_SETS = ("ItalyPowerDemand", "GunPoint", "ArrowHead", "BasicMotions", "JapaneseVowels")
 BATCH = 16
 
