@@ -27,6 +27,8 @@ import keras  # noqa: E402
 from keras_boost.datasets import load_ucr  # noqa: E402
 from keras_boost.layers import augmentation_preset  # noqa: E402
 
+BATCH = 16
+
 
 def build_model(input_shape, classes, decay_steps, augmentation=None):
     """The fixed 1-D CNN; ``augmentation`` (a layer) goes first when given."""
@@ -69,9 +71,9 @@ def main(argv=None):
         keras.utils.set_random_seed(0)  # same initial weights and batches for both
         augmentation = None if name == "none" else augmentation_preset(
             "timeseries", args.strength, seed=0)
-        steps = epochs * -(-len(x_train) // 16)
+        steps = epochs * -(-len(x_train) // BATCH)
         model = build_model(x_train.shape[1:], classes, steps, augmentation)
-        model.fit(x_train, y_train, batch_size=16, epochs=epochs, verbose=0)
+        model.fit(x_train, y_train, batch_size=BATCH, epochs=epochs, verbose=0)
         _, accuracy = model.evaluate(x_test, y_test, verbose=0)
         results.append((name, accuracy))
         print(f"  {name:45s} test accuracy {accuracy:.3f}")

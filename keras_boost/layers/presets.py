@@ -39,8 +39,8 @@ PRESETS = {
     "timeseries": {
         # Warps only: alone, Jitter and RandomScaling cost a small FCN 5.3 and 2.7 points on
         # ArrowHead (benchmarks/augmentation_ablation.py, docs/benchmarks.md). Light and
-        # medium have no TimeWarp: alone it cost ACSF1 16.6 points (its classes are power
-        # cycles, which a change of speed rewrites); MagnitudeWarp alone gained 3.2 there.
+        # medium have no TimeWarp: alone it cost ACSF1 (appliances' power draw) 16.6 points;
+        # MagnitudeWarp alone gained 3.2 there.
         "light": [(MagnitudeWarp, {"sigma": 0.05})],
         "medium": [(MagnitudeWarp, {"sigma": 0.1})],
         "heavy": [(MagnitudeWarp, {"sigma": 0.2}), (TimeWarp, {"sigma": 0.2}),
