@@ -8,6 +8,7 @@ model's compiled metrics), so the live callbacks and the offline
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 
 import numpy as np
@@ -88,7 +89,7 @@ def noise_level(values: Sequence[float], window: int = 60) -> float:
     if len(x) < 4:
         return 0.0
     second = x[2:] - 2 * x[1:-1] + x[:-2]
-    robust = np.median(np.abs(second)) / 0.6745
+    robust = statistics.median(np.abs(second).tolist()) / 0.6745  # faster than np.median here
     kept = second[np.abs(second) <= 3.5 * robust] if robust > 0 else second
     return float(math.sqrt(np.mean(kept**2) / 6.0))
 

@@ -10,6 +10,7 @@ import warnings
 import keras
 
 from keras_boost.callbacks import _curves
+from keras_boost.callbacks._weights import snapshot_weights
 
 
 class StopReason(str, enum.Enum):
@@ -217,6 +218,7 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
             self.stop_reason = StopReason.COMPLETED
         if self.restore_best_weights and self._best_weights is not None:
             self.model.set_weights(self._best_weights)
+        self._best_weights = None  # restored (or not wanted): free the memory
         if self.verbose:
             print(self.summary())
 
@@ -243,7 +245,7 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
         if best is None or value < best:
             self.best_value, self.best_epoch = current, epoch
             if self.restore_best_weights:
-                self._best_weights = self.model.get_weights()
+                self._best_weights = snapshot_weights(self.model)
         if best is None or value < best - self._min_delta(best):
             self.wait = 0
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 import warnings
 
 import keras
@@ -223,7 +224,7 @@ class OverfittingDetector(keras.callbacks.Callback):
         smooth_val, smooth_train = _curves.centered_mean(val, 2), _curves.centered_mean(train, 2)
         best = int(np.argmin(smooth_val))
         noise = _curves.noise_level(val)
-        rise = float(np.median(val[-_SUSTAIN:]) - smooth_val[best])
+        rise = statistics.median(val[-_SUSTAIN:].tolist()) - float(smooth_val[best])
         margin = max(_NOISE_Z * noise, _RELATIVE_RISE * self._scale(smooth_val[best]))
         train_noise = _curves.noise_level(train)
         train_rise = float(smooth_train[-1] - np.min(smooth_train))

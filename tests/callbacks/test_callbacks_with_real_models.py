@@ -49,6 +49,32 @@ def test_nan_stops_and_restores_finite_weights():
     assert np.all(np.isfinite(model.predict(x, verbose=0)))
 
 
+class ScoreAndWeights(keras.callbacks.Callback):
+    """Writes a chosen `score` into the logs and keeps a copy of each epoch's weights."""
+
+    def __init__(self, scores):
+        super().__init__()
+        self.scores, self.weights = scores, []
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["score"] = self.scores[epoch]
+        self.weights.append([np.array(w, copy=True) for w in self.model.get_weights()])
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_restores_exactly_the_best_epochs_weights_after_more_training(jit_compile):
+    x, y = data()
+    model = mlp()
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="mse", jit_compile=jit_compile)
+    recorder = ScoreAndWeights([5.0, 4.0, 1.0, 3.0, 2.0, 2.5, 2.0, 1.5])  # best: epoch 2
+    stopper = AdaptiveEarlyStopping("score", mode="min", patience=100)
+    model.fit(x, y, epochs=8, verbose=0, callbacks=[recorder, stopper])
+    assert stopper.best_epoch == 2
+    assert not np.allclose(recorder.weights[2][0], recorder.weights[-1][0])  # it kept training
+    for restored, best in zip(model.get_weights(), recorder.weights[2], strict=True):
+        np.testing.assert_array_equal(restored, best)
+
+
 def test_validation_freq_two_and_both_callbacks_reused():
     x, y = data()
     model = mlp()
