@@ -33,6 +33,9 @@ CHAINS = {
     "time-warp": [(kbl.TimeWarp, {"sigma": 0.1})],
     "magnitude-warp": [(kbl.MagnitudeWarp, {"sigma": 0.1})],
     "magnitude-warp-0.05": [(kbl.MagnitudeWarp, {"sigma": 0.05})],
+    "magnitude-warp-0.2": [(kbl.MagnitudeWarp, {"sigma": 0.2})],
+    "magnitude-warp-0.2-time-mask": [(kbl.MagnitudeWarp, {"sigma": 0.2}),
+                                     (kbl.RandomTimeMask, {"max_width": 0.1})],
     "scaling": [(kbl.RandomScaling, {"sigma": 0.1})],
     "window-warp": [(kbl.WindowWarp, {"ratio": 0.1})],
     "strong-warps": [(kbl.MagnitudeWarp, {"sigma": 0.2}), (kbl.TimeWarp, {"sigma": 0.2})],
@@ -44,6 +47,8 @@ CHAINS = {
                    (kbl.MagnitudeWarp, {"sigma": 0.1}), (kbl.TimeWarp, {"sigma": 0.1})],
     "warps-0.05": [(kbl.MagnitudeWarp, {"sigma": 0.05}), (kbl.TimeWarp, {"sigma": 0.05})],
     "warps-0.1": [(kbl.MagnitudeWarp, {"sigma": 0.1}), (kbl.TimeWarp, {"sigma": 0.1})],
+    "old-heavy": [(kbl.MagnitudeWarp, {"sigma": 0.2}), (kbl.TimeWarp, {"sigma": 0.2}),
+                  (kbl.WindowWarp, {"ratio": 0.1})],
 }
 
 

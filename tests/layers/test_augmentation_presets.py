@@ -28,6 +28,16 @@ def test_heavier_presets_change_the_data_more():
     assert change[0] < change[1] < change[2]
 
 
+@pytest.mark.parametrize("strength", kbl.STRENGTHS)
+def test_timeseries_presets_keep_the_timing(strength):
+    # No preset time-warps: a change of speed cost 42 points on ACSF1 (docs/benchmarks.md).
+    x = np.zeros((64, 200, 1), "float32")
+    x[:, 37::40] = 1.0  # a spike every 40 steps: its timing is the class
+    out = np.asarray(kbl.augmentation_preset("timeseries", strength, seed=0)(x, training=True))
+    assert not np.allclose(out, x)  # it did augment...
+    np.testing.assert_array_equal(out != 0, x != 0)  # ...but not move the spikes
+
+
 def test_image_presets_flip_one_axis_only_and_light_does_not_flip():
     for strength in kbl.STRENGTHS:
         flips = [layer for layer in kbl.augmentation_preset("image", strength).layers
