@@ -37,7 +37,7 @@ PRESETS = {
     "image": {s: _image(s) for s in STRENGTHS},
     "timeseries": {
         # MagnitudeWarp only: alone, Jitter and RandomScaling cost a small FCN 5.3 and 2.7
-        # points on ArrowHead, RandomTimeMask 12.8 next to MagnitudeWarp(0.2); TimeWarp cost
+        # points on ArrowHead, MagnitudeWarp(0.2) + RandomTimeMask 12.8; TimeWarp cost
         # ACSF1 (appliances' power draw) 16.6 points alone, the earlier heavy chain with
         # TimeWarp and WindowWarp 42.2 (benchmarks/augmentation_ablation.py,
         # docs/benchmarks.md).
