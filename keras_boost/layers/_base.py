@@ -27,6 +27,9 @@ def check_number(owner, name, value, *, low=None, high=None, low_open=False, hig
         raise TypeError(f"`{owner}` expects `{name}` to be {kind}. Received: {name}={value!r} "
                         f"of type {type(value).__name__}. Pass e.g. {name}={example}.")
     given, value = value, int(value) if integer else float(value)
+    if not integer and value in (float("inf"), float("-inf")):
+        raise ValueError(f"`{owner}` expects `{name}` to be a finite number. Received: "
+                         f"{name}={given!r}. Pass e.g. {name}={example}.")
     bad = ((low is not None and (value <= low if low_open else value < low))
            or (high is not None and (value >= high if high_open else value > high))
            or value != value)  # NaN
@@ -129,8 +132,22 @@ class AugmentationLayer(keras.layers.Layer):
                 f"`{type(self).__name__}` expects input of shape {self.shape_text}. "
                 f"Received: input with shape {tuple(shape)} (rank {len(shape)}). "
                 f"{self.rank_hint}")
+        if self.batch_when_first_axis_unknown and len(shape) == self.unbatched_rank \
+                and shape[0] is None:
+            raise ValueError(
+                f"`{type(self).__name__}` expects input of shape {self.shape_text}. "
+                f"Received: input with shape {tuple(shape)}, whose first axis is unknown: "
+                "that is a batch of series without a channel axis (for example from "
+                "keras.Input((steps,))), which would be augmented as one series across the "
+                "batch. Add the channel axis: keras.Input((steps, 1)) or x[..., None]. For "
+                "one series of unknown length, pad or crop it to a fixed length first.")
 
     rank_hint = "For a univariate series of shape (batch, steps) use x[..., None]."
+    # A time series given unbatched is (steps, channels) with its steps known; a rank-2
+    # input with an unknown first axis is a batch missing its channel axis.
+    batch_when_first_axis_unknown = True
+    # Scaling, noise and interpolation need floats (an int factor truncates to 0 or 1).
+    float_input_only = True
 
     def build(self, input_shape):
         self._check_rank(input_shape)
@@ -141,6 +158,11 @@ class AugmentationLayer(keras.layers.Layer):
 
     def call(self, inputs, training=True):
         self._check_rank(inputs.shape)
+        if self.float_input_only and not keras.backend.is_float_dtype(inputs.dtype):
+            raise TypeError(
+                f"`{type(self).__name__}` expects float input. Received: dtype "
+                f"{keras.backend.standardize_dtype(inputs.dtype)}. Cast it first, e.g. "
+                "keras.ops.cast(x, 'float32') or x.astype('float32').")
         if not training:
             return inputs
         unbatched = len(inputs.shape) == self.unbatched_rank

@@ -43,6 +43,8 @@ def gather_steps(x, index):
     ``take_along_axis`` with broadcast indices.
     """
     steps, channels = x.shape[1], x.shape[2]
+    if channels is None:  # e.g. a tf.data map over batches of varying channels
+        channels = ops.shape(x)[2]
     offsets = ops.expand_dims(ops.arange(ops.shape(x)[0], dtype="int32") * steps, 1)
     rows = ops.reshape(x, (-1, channels))
     return ops.take(rows, ops.cast(index, "int32") + offsets, axis=0)

@@ -32,8 +32,9 @@ class Jitter(AugmentationLayer):
 
     Example:
 
+    >>> import numpy as np
     >>> layer = Jitter(sigma=0.05, seed=1)
-    >>> layer(np.zeros((4, 100, 3), "float32")).shape
+    >>> tuple(layer(np.zeros((4, 100, 3), "float32")).shape)
     (4, 100, 3)
 
     Reference: Um et al. 2017 ("jittering").
@@ -68,8 +69,9 @@ class RandomScaling(AugmentationLayer):
 
     Example:
 
+    >>> import numpy as np
     >>> layer = RandomScaling(sigma=0.2, seed=1)
-    >>> layer(np.ones((4, 100, 3), "float32")).shape
+    >>> tuple(layer(np.ones((4, 100, 3), "float32")).shape)
     (4, 100, 3)
 
     Reference: Um et al. 2017 ("scaling").
@@ -112,8 +114,9 @@ class MagnitudeWarp(AugmentationLayer):
 
     Example:
 
+    >>> import numpy as np
     >>> layer = MagnitudeWarp(sigma=0.2, knots=4, seed=1)
-    >>> layer(np.ones((4, 100, 3), "float32")).shape
+    >>> tuple(layer(np.ones((4, 100, 3), "float32")).shape)
     (4, 100, 3)
 
     Reference: Um et al. 2017 ("magnitude-warping").

@@ -38,7 +38,7 @@ class Permutation(AugmentationLayer):
     Example:
 
     >>> layer = Permutation(max_segments=4, seed=1)
-    >>> layer(np.ones((4, 100, 3), "float32")).shape
+    >>> tuple(layer(np.ones((4, 100, 3), "float32")).shape)
     (4, 100, 3)
 
     Reference: Um et al. 2017 ("permutation").
@@ -57,9 +57,10 @@ class Permutation(AugmentationLayer):
         steps, count = self.static_steps(x), self.max_segments
         batch = ops.shape(x)[0]
         used = 2.0 + ops.floor(self.uniform((batch, 1)) * (count - 1))  # 2..count segments
-        cuts = ops.sort(ops.floor(self.uniform((batch, count - 1)) * steps), axis=1)
+        draws = ops.floor(self.uniform((batch, count - 1)) * steps)
         slot = ops.convert_to_tensor(np.arange(1, count, dtype="float32")[None])
-        cuts = ops.where(slot < used, cuts, float(steps))  # unused segments are empty
+        # Keep used - 1 uniform cuts, then sort: unused segments are empty, at the end.
+        cuts = ops.sort(ops.where(slot < used, draws, float(steps)), axis=1)
         zeros, full = ops.zeros((batch, 1)), ops.full((batch, 1), float(steps))
         starts = ops.concatenate([zeros, cuts], axis=1)
         lengths = ops.concatenate([cuts, full], axis=1) - starts
@@ -102,7 +103,7 @@ class RandomTimeShift(AugmentationLayer):
     Example:
 
     >>> layer = RandomTimeShift(max_shift=0.2, fill="zeros", seed=1)
-    >>> layer(np.ones((4, 100, 3), "float32")).shape
+    >>> tuple(layer(np.ones((4, 100, 3), "float32")).shape)
     (4, 100, 3)
     """
 
@@ -153,7 +154,7 @@ class RandomTimeMask(AugmentationLayer):
     Example:
 
     >>> layer = RandomTimeMask(max_width=0.2, count=2, seed=1)
-    >>> layer(np.ones((4, 100, 3), "float32")).shape
+    >>> tuple(layer(np.ones((4, 100, 3), "float32")).shape)
     (4, 100, 3)
 
     Reference: DeVries & Taylor 2017 (cutout), applied along time.

@@ -50,8 +50,9 @@ class SpecAugment(AugmentationLayer):
 
     Example:
 
+    >>> import numpy as np
     >>> layer = SpecAugment(freq_width=0.2, time_width=0.1, seed=1)
-    >>> layer(np.ones((4, 100, 64), "float32")).shape
+    >>> tuple(layer(np.ones((4, 100, 64), "float32")).shape)
     (4, 100, 64)
 
     Reference: D. S. Park et al., "SpecAugment: A Simple Data Augmentation
@@ -62,6 +63,7 @@ class SpecAugment(AugmentationLayer):
     ranks = (2, 3, 4)
     shape_text = "(batch, time, freq), (batch, time, freq, channels) or (time, freq)"
     rank_hint = "Squeeze or add axes so the spectrogram has one of these shapes."
+    batch_when_first_axis_unknown = False
     freq_width = strength("freq_width", low=0.0, high=1.0, example=0.15)
     time_width = strength("time_width", low=0.0, high=1.0, example=0.1)
 

@@ -35,8 +35,9 @@ class SwapNoise(AugmentationLayer):
 
     Example:
 
+    >>> import numpy as np
     >>> layer = SwapNoise(rate=0.15, seed=1)
-    >>> layer(np.random.rand(32, 10).astype("float32")).shape
+    >>> tuple(layer(np.random.rand(32, 10).astype("float32")).shape)
     (32, 10)
 
     Reference: M. Jahrer, 1st place solution of Kaggle's "Porto Seguro's Safe
@@ -48,6 +49,7 @@ class SwapNoise(AugmentationLayer):
     unbatched_rank = None
     shape_text = "(batch, features)"
     rank_hint = "SwapNoise mixes rows of a batch: apply it to batches (after .batch() in tf.data)."
+    float_input_only = False  # swapping keeps integer codes valid
     rate = strength("rate", low=0.0, high=1.0, example=0.15)
 
     def __init__(self, rate=0.15, seed=None, **kwargs):
@@ -85,8 +87,9 @@ class RandomFeatureMask(AugmentationLayer):
 
     Example:
 
+    >>> import numpy as np
     >>> layer = RandomFeatureMask(rate=0.1, seed=1)
-    >>> layer(np.ones((32, 10), "float32")).shape
+    >>> tuple(layer(np.ones((32, 10), "float32")).shape)
     (32, 10)
     """
 
@@ -95,6 +98,8 @@ class RandomFeatureMask(AugmentationLayer):
     unbatched_rank = 1
     shape_text = "(batch, features) or (features,)"
     rank_hint = "Flatten the features first, e.g. with keras.layers.Flatten()."
+    batch_when_first_axis_unknown = False
+    float_input_only = False  # masking keeps integer codes valid
     rate = strength("rate", low=0.0, high=1.0, example=0.1)
 
     def __init__(self, rate=0.1, seed=None, **kwargs):

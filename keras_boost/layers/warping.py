@@ -41,7 +41,7 @@ class TimeWarp(AugmentationLayer):
     Example:
 
     >>> layer = TimeWarp(sigma=0.2, seed=1)
-    >>> layer(np.ones((4, 100, 3), "float32")).shape
+    >>> tuple(layer(np.ones((4, 100, 3), "float32")).shape)
     (4, 100, 3)
 
     Reference: Um et al. 2017 ("time-warping").
@@ -92,7 +92,7 @@ class WindowSlice(AugmentationLayer):
     Example:
 
     >>> layer = WindowSlice(ratio=0.9, seed=1)
-    >>> layer(np.ones((4, 100, 3), "float32")).shape
+    >>> tuple(layer(np.ones((4, 100, 3), "float32")).shape)
     (4, 100, 3)
 
     Reference: Le Guennec et al. 2016 ("window slicing").
@@ -137,7 +137,7 @@ class WindowWarp(AugmentationLayer):
     Example:
 
     >>> layer = WindowWarp(ratio=0.1, scales=(0.5, 2.0), seed=1)
-    >>> layer(np.ones((4, 100, 3), "float32")).shape
+    >>> tuple(layer(np.ones((4, 100, 3), "float32")).shape)
     (4, 100, 3)
 
     Reference: Le Guennec et al. 2016 ("window warping").
@@ -149,7 +149,7 @@ class WindowWarp(AugmentationLayer):
 
     def __init__(self, ratio=0.1, scales=(0.5, 2.0), seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        if isinstance(scales, (int, float)) or not len(scales):
+        if not isinstance(scales, (tuple, list, np.ndarray)) or not len(scales):
             raise ValueError("`WindowWarp` expects `scales` to be a non-empty tuple of positive "
                              f"numbers. Received: scales={scales!r}. Pass e.g. scales=(0.5, 2.0).")
         self.scales = tuple(check_number("WindowWarp", "scales[i]", s, low=0.0, low_open=True,

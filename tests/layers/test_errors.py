@@ -21,6 +21,8 @@ BAD_ARGUMENTS = [
     (kbl.SwapNoise, {"rate": 1.5}, ValueError, "rate <= 1.0. Received: rate=1.5"),
     (kbl.RandomFeatureMask, {"rate": True}, TypeError, "to be a number"),
     (kbl.Jitter, {"seed": -3}, ValueError, "seed >= 0"),
+    (kbl.Jitter, {"sigma": float("inf")}, ValueError, "Received: sigma=inf"),
+    (kbl.WindowWarp, {"scales": None}, ValueError, "non-empty tuple"),
 ]
 
 
@@ -79,3 +81,26 @@ def test_preset_bad_arguments(kwargs, text):
 def test_preset_wrong_rank():
     with pytest.raises(ValueError, match="augmentation_preset\\('tabular'\\)` expects input"):
         kbl.augmentation_preset("tabular")(np.zeros((2, 5, 3), "float32"))
+
+
+@pytest.mark.parametrize("make", [lambda: kbl.TimeWarp(seed=0), lambda: kbl.Jitter(seed=0),
+                                  lambda: kbl.augmentation_preset("timeseries", seed=0)])
+def test_batch_without_a_channel_axis_is_refused(make):
+    # keras.Input((steps,)) gives (batch, steps): not one (steps, channels) series.
+    import keras
+
+    with pytest.raises(ValueError, match=r"Add the channel axis: keras.Input\(\(steps, 1\)\)"):
+        keras.Sequential([keras.Input((50,)), make()])
+
+
+@pytest.mark.parametrize("cls", [kbl.Jitter, kbl.RandomScaling, kbl.MagnitudeWarp, kbl.TimeWarp,
+                                 kbl.SpecAugment])
+def test_integer_input_is_a_clear_type_error(cls):
+    with pytest.raises(TypeError, match="expects float input. Received: dtype int32"):
+        cls(seed=0)(np.ones((2, 20, 3), "int32"))
+
+
+def test_tabular_layers_accept_integer_codes():
+    codes = np.arange(60, dtype="int32").reshape(6, 10)
+    out = np.asarray(kbl.SwapNoise(rate=0.5, seed=0)(codes))
+    assert out.dtype == np.int32 and set(out.ravel()) <= set(codes.ravel())

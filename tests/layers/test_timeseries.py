@@ -76,6 +76,17 @@ def test_permutation_reorders_segments_per_sample(ramp):
     assert (np.diff(out, axis=1) == 1).mean() > 0.8
 
 
+def test_permutation_cuts_are_uniform_over_the_series():
+    x = np.tile(np.arange(100, dtype="float32")[None, :, None], (2000, 1, 1))
+    out = run(kbl.Permutation(max_segments=10, seed=0), x)[..., 0]
+    jumps = np.diff(out, axis=1) != 1
+    cuts = out[:, 1:][jumps]  # where each moved segment starts in the source
+    cuts = cuts[cuts > 0]
+    # Uniform cut points average half the series; sorting before masking gave about 31.
+    assert abs(cuts.mean() - 50) < 3
+    assert 0.15 < (cuts < 20).mean() < 0.25
+
+
 def test_permutation_rate_zero_is_the_identity(ramp):
     assert np.array_equal(run(kbl.Permutation(rate=0.0, seed=0), ramp), ramp)
 
@@ -119,3 +130,18 @@ def test_unbatched_input_gives_unbatched_output(cls):
 def test_training_false_returns_the_input_unchanged(ramp):
     for cls in (kbl.TimeWarp, kbl.WindowWarp, kbl.Permutation):
         assert np.array_equal(np.asarray(cls(seed=0)(ramp, training=False)), ramp)
+
+
+@pytest.mark.parametrize("cls", [kbl.TimeWarp, kbl.WindowSlice, kbl.WindowWarp, kbl.Permutation,
+                                 kbl.RandomTimeShift])
+def test_unknown_channel_count_in_a_dataset(cls):
+    import tensorflow as tf
+
+    def series():
+        for channels in (2, 3):
+            yield np.ones((4, 20, channels), "float32")
+
+    data = tf.data.Dataset.from_generator(
+        series, output_signature=tf.TensorSpec((None, 20, None), tf.float32))
+    shapes = [tuple(batch.shape) for batch in data.map(cls(seed=0))]
+    assert shapes == [(4, 20, 2), (4, 20, 3)]
