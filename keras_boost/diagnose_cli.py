@@ -3,9 +3,10 @@
 Reads the file that ``keras.callbacks.CSVLogger`` wrote, runs
 ``OverfittingDetector.diagnose`` on it (the same rule as the live callback),
 prints the diagnosis, the evidence and next steps, and with ``--plot`` saves
-the curves with the overfitting onset marked. A missing, empty or malformed
-file (missing columns, non-numeric values) prints a clear message to stderr
-and exits with status 2.
+the curves with the overfitting onset marked (its extension picks the format;
+without one, ``.png`` is added and the real path printed). A missing, empty or
+malformed file (missing columns, non-numeric values) or an unsupported plot
+extension prints a clear message to stderr and exits with status 2.
 
 Usage::
 
@@ -27,7 +28,8 @@ DESCRIPTION = ("Diagnose a training run from its CSVLogger file: overfitting, un
 def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("csv", type=Path, help="the CSV file written by keras.callbacks.CSVLogger")
     parser.add_argument("--plot", type=Path, default=None, metavar="OUT.png",
-                        help="save the curves with the onset marked to this image")
+                        help="save the curves with the onset marked to this image; the "
+                             "extension picks the format (.png if none is given)")
     parser.add_argument("--monitor", default="loss",
                         help="training column to watch (default: loss)")
     parser.add_argument("--val-monitor", default=None,
@@ -50,12 +52,31 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _plot_path(plot: Path) -> Path:
+    """The file the plot goes to: ``plot``, with ``.png`` added when it has no extension."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ValueError('--plot needs matplotlib: pip install "keras-boost[plot]"') from None
+    if not plot.suffix:
+        return plot.with_name(plot.name + ".png")
+    formats = sorted(Figure().canvas.get_supported_filetypes())
+    if plot.suffix[1:].lower() not in formats:
+        raise ValueError(f"--plot {plot}: cannot save a plot as {plot.suffix!r}; expected one of "
+                         f"{', '.join('.' + f for f in formats)}. Pass e.g. --plot curves.png.")
+    return plot
+
+
 def run(args) -> int:
-    """Run the command for parsed ``args``; returns the exit status (0, or 2 for a bad file)."""
+    """Run the command for parsed ``args``; returns the exit status (0, or 2 for bad input)."""
     path = Path(args.csv)
     if not path.is_file():
         return _fail(f"{path} does not exist or is not a file; pass the CSV that "
                      "keras.callbacks.CSVLogger wrote.")
+    try:
+        plot = None if args.plot is None else _plot_path(Path(args.plot))
+    except ValueError as error:
+        return _fail(str(error))
     from keras_boost.callbacks import OverfittingDetector
 
     try:
@@ -65,14 +86,12 @@ def run(args) -> int:
         return _fail(str(error))
     print(f"{path}: {len(detector.gaps)} epochs")
     print(detector.report())
-    if args.plot is not None:
+    if plot is not None:
         try:
-            detector.plot(args.plot)
-        except ImportError:
-            return _fail('--plot needs matplotlib: pip install "keras-boost[plot]"')
+            detector.plot(plot)
         except OSError as error:
-            return _fail(f"cannot write the plot to {args.plot}: {error}")
-        print(f"Plot written to {args.plot}")
+            return _fail(f"cannot write the plot to {plot}: {error}")
+        print(f"Plot written to {plot}")
     return 0
 
 

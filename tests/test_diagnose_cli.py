@@ -36,6 +36,31 @@ def test_monitor_option_and_plot(tmp_path, capsys):
     assert plot.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_unsupported_plot_extension_exits_2_with_a_message(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    assert run_cli(write_run(tmp_path / "run.csv"), "--plot", tmp_path / "out.xyz") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("keras-boost diagnose: error:") and "'.xyz'" in err and ".png" in err
+    assert not (tmp_path / "out.xyz").exists()
+
+
+def test_plot_without_extension_is_a_png_and_reports_its_real_path(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    assert run_cli(write_run(tmp_path / "run.csv"), "--plot", tmp_path / "out") == 0
+    written = tmp_path / "out.png"
+    assert f"Plot written to {written}" in capsys.readouterr().out
+    assert written.read_bytes()[:4] == b"\x89PNG" and not (tmp_path / "out").exists()
+
+
+def test_csv_with_a_utf8_bom_is_read(tmp_path, capsys):
+    path = write_run(tmp_path / "run.csv", header="epoch,accuracy,loss,val_accuracy,val_loss")
+    rows = [line.split(",") for line in path.read_text().splitlines()]
+    text = "\n".join(",".join([row[2], row[4], row[0]]) for row in rows)  # loss column first
+    path.write_bytes("\ufeff".encode() + text.encode())  # what Excel writes
+    assert run_cli(path) == 0
+    assert "40 epochs" in capsys.readouterr().out
+
+
 def test_na_cells_from_validation_freq_are_skipped(tmp_path, capsys):
     path = write_run(tmp_path / "run.csv")
     lines = path.read_text().splitlines()
@@ -52,6 +77,8 @@ def test_na_cells_from_validation_freq_are_skipped(tmp_path, capsys):
     ("epoch,loss\n0,1.0\n1,0.5\n", "no 'val_loss' values"),
     ("epoch,loss,val_loss\n0,1.0,abc\n", "line 2, column 'val_loss' holds 'abc'"),
     ("epoch,loss,val_loss\n0,1.0\n", "2 values for 3 columns"),
+    ("epoch,loss,val_loss\ninf,1.0,1.0\n", "line 2, column 'epoch' holds 'inf'"),
+    ("epoch,loss,val_loss\n0,1.0,1.0\n1.5,1.0,1.0\n", "line 3, column 'epoch' holds '1.5'"),
     ("\x89PNG\x00\xff\xfe", "is not a text CSV file"),
 ])
 def test_bad_files_exit_2_with_a_message(tmp_path, capsys, content, message):

@@ -25,7 +25,8 @@ def _cell(text: str, column: str, line: int, path) -> float | None:
 def read_csv(path) -> tuple[list[int], list[dict]]:
     """Epoch numbers and per-epoch logs from a ``CSVLogger`` file."""
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
+        # utf-8-sig: also read files with the byte order mark that Excel writes.
+        with open(path, newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle, delimiter=_sniff_delimiter(handle)))
     except (UnicodeDecodeError, csv.Error) as error:
         raise ValueError(f"{path} is not a text CSV file ({error}); pass the file that "
@@ -46,7 +47,14 @@ def read_csv(path) -> tuple[list[int], list[dict]]:
         values = {name: _cell(cell, name, line, path) for name, cell in zip(header, row,
                                                                             strict=True)}
         epoch = values.pop("epoch", None)
-        epochs.append(len(epochs) if epoch is None or math.isnan(epoch) else int(epoch))
+        if epoch is None or math.isnan(epoch):
+            epoch = len(epochs)
+        elif not epoch.is_integer():
+            raise ValueError(f"{path}: line {line}, column 'epoch' holds "
+                             f"{row[header.index('epoch')].strip()!r}; expected a whole epoch "
+                             "number (0, 1, ...). Pass the file that keras.callbacks.CSVLogger "
+                             "wrote.")
+        epochs.append(int(epoch))
         logs.append({k: v for k, v in values.items() if v is not None})
     return epochs, logs
 

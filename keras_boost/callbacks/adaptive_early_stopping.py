@@ -87,7 +87,10 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
     best value, or ``min_delta`` if larger), and at least two epochs passed
     without a new best. A run that overfits
     stops a few epochs after its best epoch; a slow, steady one keeps going.
-    Pass ``patience=`` to get Keras' fixed-count rule instead.
+    Pass ``patience=`` to get Keras' fixed-count rule instead (the same epochs
+    as ``keras.callbacks.EarlyStopping``; it still restores the strictly best
+    epoch when ``min_delta > 0``, where Keras restores the last epoch that
+    improved by ``min_delta``).
 
     It also stops, each with its own ``stop_reason``, on a NaN/inf value of the
     monitor or of ``loss`` (``"not_finite"``), a monitor worse than
@@ -97,7 +100,8 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
     (``"baseline_not_reached"``). A NaN value is never the best one. The best
     weights are restored at the end of training whether or not this callback
     stopped it. Epochs without the monitored value (``validation_freq > 1``)
-    are skipped. It works per epoch only.
+    are skipped; a monitor that never appears (no validation data) gets one
+    warning at the end of training. It works per epoch only.
 
     Args:
         monitor: the log to watch. Default ``"val_loss"``.
@@ -107,8 +111,9 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
         patience: None (default: the adaptive rule) or Keras' fixed number of
             monitored epochs without improvement.
         min_delta: smallest change that counts as an improvement: a float
-            (absolute) or a string like ``"0.5%"`` (relative to the best
-            value). Default 0.
+            (absolute) or a string like ``"0.5%"`` (relative to the value to
+            beat). With ``patience``, as in Keras, the value to beat is the
+            last one that improved by ``min_delta``. Default 0.
         restore_best_weights: put back the best epoch's weights at the end of
             training. Default True.
         check_finite: stop on NaN/inf. Default True.
@@ -188,12 +193,15 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
         self.best_value = None
         self.noise = 0.0
         self.wait = 0
+        self._reference = None  # what the next value must beat by min_delta (Keras' `best`)
         self._direction = None
         self._values = []  # monitored values, sign-flipped so that lower is better
         self._best_weights = None
         self._start_time = None
         self._epoch_start = None
         self._warned_missing = False
+        self._log_keys = None  # every log name seen; None until an epoch ends
+        self._seen_monitor = False
 
     # Keras hooks ---------------------------------------------------------------
     def on_train_begin(self, logs=None):
@@ -205,6 +213,8 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
+        self._log_keys = (self._log_keys or set()) | set(logs)
+        self._seen_monitor = self._seen_monitor or self.monitor in logs
         reason = self._check(epoch, logs)
         if reason is None and self._over_time():
             reason = StopReason.TIME_BUDGET
@@ -216,6 +226,7 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.stop_reason is None:
             self.stop_reason = StopReason.COMPLETED
+        self._warn_never_seen()
         if self.restore_best_weights and self._best_weights is not None:
             self.model.set_weights(self._best_weights)
         self._best_weights = None  # restored (or not wanted): free the memory
@@ -246,8 +257,10 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
             self.best_value, self.best_epoch = current, epoch
             if self.restore_best_weights:
                 self._best_weights = snapshot_weights(self.model)
-        if best is None or value < best - self._min_delta(best):
-            self.wait = 0
+        # Like Keras: only a gain of min_delta over the last such gain resets `wait`.
+        reference = self._reference
+        if reference is None or value < reference - self._min_delta(reference):
+            self._reference, self.wait = value, 0
         else:
             self.wait += 1
         return self._limit_reason(value) or self._converged()
@@ -263,8 +276,8 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
 
     def _converged(self):
         if self.patience is not None:
-            return StopReason.CONVERGED if self.wait >= self.patience and len(
-                self._values) > 1 else None
+            # Only an epoch without improvement may stop, as in Keras (so patience=0 acts as 1).
+            return StopReason.CONVERGED if self.wait >= max(self.patience, 1) else None
         n = len(self._values)
         since_best = n - 1 - self._values.index(min(self._values))
         if n < _MIN_HISTORY or since_best < _MIN_WAIT:
@@ -299,6 +312,16 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
         self._warned_missing = True
         warnings.warn(f"`AdaptiveEarlyStopping` monitors {self.monitor!r}, which is not in the "
                       f"logs. Available: {sorted(logs)}. Pass one of them as monitor=.",
+                      stacklevel=2)
+
+    def _warn_never_seen(self):
+        if self._warned_missing or self._seen_monitor or self._log_keys is None:
+            return
+        self._warned_missing = True
+        warnings.warn(f"`AdaptiveEarlyStopping` monitors {self.monitor!r}, which never appeared "
+                      f"in the logs, so it could not stop training or restore the best weights. "
+                      f"Available: {sorted(self._log_keys)}. Pass validation_data= or "
+                      "validation_split= to fit, or one of the available names as monitor=.",
                       stacklevel=2)
 
     def summary(self) -> str:

@@ -55,6 +55,9 @@ class OverfittingDetector(keras.callbacks.Callback):
     minus training value, oriented so that positive means "worse on
     validation") and ``generalization_gap_smoothed`` to the logs, so History,
     CSVLogger and TensorBoard record them (put it before those callbacks).
+    For a monitor other than ``loss``/``val_loss`` the keys are prefixed with
+    it (``out_a_loss_generalization_gap``, ``..._smoothed``), so several
+    detectors can run side by side; ``gap_key`` holds the name.
 
     Overfitting is declared when the validation values of the last 3 epochs
     all lie above the minimum of the validation curve (smoothed over 5 epochs)
@@ -87,6 +90,8 @@ class OverfittingDetector(keras.callbacks.Callback):
         detected_epoch: the epoch at which overfitting was detected, or None.
         gap, smoothed_gap: the latest gap and its exponential average.
         gaps: the gap at every epoch that had both values.
+        gap_key: the log name of the gap (``"generalization_gap"`` for
+            ``loss``/``val_loss``, else ``monitor + "_generalization_gap"``).
 
     Raises:
         ValueError: for a bad argument, or when ``mode="auto"`` cannot tell the
@@ -129,6 +134,10 @@ class OverfittingDetector(keras.callbacks.Callback):
             val_monitor = "val_" + monitor
         self.monitor = monitor
         self.val_monitor = val_monitor
+        # The default pair keeps the historical key; others get their own, so that
+        # several detectors (one per output of a multi-output model) do not collide.
+        default_pair = (monitor, val_monitor) == ("loss", "val_loss")
+        self.gap_key = "generalization_gap" if default_pair else f"{monitor}_generalization_gap"
         self.mode = mode
         self.action = action
         self.factor = float(factor)
@@ -206,8 +215,8 @@ class OverfittingDetector(keras.callbacks.Callback):
             self.smoothed_gap = self.gap
         else:
             self.smoothed_gap = _SMOOTH * self.gap + (1 - _SMOOTH) * self.smoothed_gap
-        logs["generalization_gap"] = self.gap
-        logs["generalization_gap_smoothed"] = self.smoothed_gap
+        logs[self.gap_key] = self.gap
+        logs[self.gap_key + "_smoothed"] = self.smoothed_gap
         was_overfitting = self.onset_epoch is not None
         self.diagnosis = self._classify()
         return self.onset_epoch is not None and not was_overfitting
@@ -318,7 +327,7 @@ class OverfittingDetector(keras.callbacks.Callback):
         top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(2, 1))
         top.plot(self._epochs, [sign * v for v in self._train], label=self.monitor)
         top.plot(self._epochs, [sign * v for v in self._val], label=self.val_monitor)
-        bottom.plot(self._epochs, self.gaps, color="tab:red", label="generalization_gap")
+        bottom.plot(self._epochs, self.gaps, color="tab:red", label=self.gap_key)
         for axis in (top, bottom):
             if self.onset_epoch is not None:
                 axis.axvline(self.onset_epoch, color="gray", linestyle="--",

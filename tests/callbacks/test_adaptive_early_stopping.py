@@ -2,6 +2,7 @@
 
 import copy
 import math
+import warnings
 
 import keras
 import numpy as np
@@ -164,3 +165,91 @@ def test_a_misspelled_monitor_warns_once_and_never_stops():
     with pytest.warns(UserWarning, match="Available: \\['loss', 'val_accuracy'\\]") as caught:
         result = replay(AdaptiveEarlyStopping("val_acc"), logs)
     assert result.epochs_run == 10 and len(caught) == 1
+
+
+def test_patience_zero_keeps_going_while_the_monitor_improves():
+    logs = [{"val_loss": 1.0 / (e + 1)} for e in range(10)]
+    stopper = AdaptiveEarlyStopping(patience=0)
+    result = replay(stopper, logs)
+    assert result.epochs_run == 10 and stopper.stop_reason == "completed"
+    keras_es = replay(keras.callbacks.EarlyStopping(patience=0, restore_best_weights=True), logs)
+    assert keras_es.epochs_run == 10
+
+
+def test_min_delta_is_measured_from_the_last_big_enough_improvement_like_keras():
+    logs = [{"val_loss": 1.0 - 0.05 * e} for e in range(12)]  # steps of 0.05 < min_delta
+    stopper = AdaptiveEarlyStopping(patience=2, min_delta=0.08)
+    keras_es = keras.callbacks.EarlyStopping(patience=2, min_delta=0.08,
+                                             restore_best_weights=True)
+    assert replay(stopper, logs).epochs_run == replay(keras_es, logs).epochs_run == 12
+
+
+class RelativeKerasEarlyStopping(keras.callbacks.EarlyStopping):
+    """Keras' EarlyStopping with min_delta as a share of its reference (what ``"1%"`` means)."""
+
+    def __init__(self, share, **kwargs):
+        super().__init__(**kwargs)
+        self.share = share
+
+    def _is_improvement(self, monitor_value, reference_value):
+        if reference_value is None:
+            return True
+        margin = self.share * abs(reference_value)
+        if self.monitor_op == keras.ops.less:
+            return monitor_value < reference_value - margin
+        return monitor_value > reference_value + margin
+
+
+def synthetic_curves():
+    rng = np.random.default_rng(7)
+    e = np.arange(60)
+    loss_like = {
+        "improving": 1.0 - 0.012 * e,
+        "decaying": 0.2 + 0.8 * np.exp(-e / 8),
+        "noisy_u": 0.5 + 0.002 * (e - 25) ** 2 + rng.normal(0, 0.02, e.size),
+        "noisy_slow": 1.0 - 0.004 * e + rng.normal(0, 0.01, e.size),
+        "plateau_then_drop": np.where(e < 20, 0.8, 0.5) + rng.normal(0, 0.003, e.size),
+    }
+    for name, values in loss_like.items():
+        yield name, "val_loss", "min", [{"val_loss": float(v)} for v in values]
+    accuracy = 0.5 + 0.4 * (1 - np.exp(-e / 10)) + rng.normal(0, 0.01, e.size)
+    yield "noisy_accuracy", "val_accuracy", "max", [{"val_accuracy": float(v)} for v in accuracy]
+
+
+@pytest.mark.parametrize("patience", [0, 1, 3])
+@pytest.mark.parametrize("min_delta", [0.0, 0.005, 0.03, "1%", "4%"])
+def test_fixed_patience_runs_as_many_epochs_as_keras_on_synthetic_curves(patience, min_delta):
+    for name, monitor, mode, logs in synthetic_curves():
+        if isinstance(min_delta, str):
+            keras_es = RelativeKerasEarlyStopping(float(min_delta[:-1]) / 100, monitor=monitor,
+                                                  mode=mode, patience=patience,
+                                                  restore_best_weights=True)
+        else:
+            keras_es = keras.callbacks.EarlyStopping(monitor, min_delta=min_delta, mode=mode,
+                                                     patience=patience,
+                                                     restore_best_weights=True)
+        ours = AdaptiveEarlyStopping(monitor, mode=mode, patience=patience, min_delta=min_delta)
+        expected, result = replay(keras_es, logs), replay(ours, logs)
+        assert result.epochs_run == expected.epochs_run, name
+        # Ours restores the strictly best epoch seen, whatever min_delta.
+        seen = [log[monitor] * (1 if mode == "min" else -1) for log in logs[:result.epochs_run]]
+        assert result.restored_epoch == ours.best_epoch == int(np.argmin(seen)), name
+        if min_delta == 0.0:
+            assert result.restored_epoch == expected.restored_epoch, name
+
+
+def test_no_validation_data_warns_once_at_the_end():
+    logs = [{"loss": 1.0 / (e + 1)} for e in range(5)]
+    with pytest.warns(UserWarning, match="validation_data") as caught:
+        result = replay(AdaptiveEarlyStopping(), logs)
+    assert result.epochs_run == 5 and len(caught) == 1
+    message = str(caught[0].message)
+    assert "'val_loss'" in message and "['loss']" in message and "monitor=" in message
+
+
+def test_validation_every_other_epoch_does_not_warn():
+    logs = [{"loss": 1.0, "val_loss": 1.0 / (e + 1)} if e % 2 else {"loss": 1.0}
+            for e in range(8)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert replay(AdaptiveEarlyStopping(patience=3), logs).epochs_run == 8

@@ -106,6 +106,32 @@ def test_multi_output_monitor():
                                          - history.history["out_b_loss"][-1])
 
 
+def test_fit_without_validation_data_warns_once():
+    x, y = data()
+    with pytest.warns(UserWarning, match="validation_split") as caught:
+        mlp().fit(x, y, epochs=3, verbose=0, callbacks=[AdaptiveEarlyStopping()])
+    ours = [w for w in caught if "AdaptiveEarlyStopping" in str(w.message)]
+    assert len(ours) == 1 and "'val_loss'" in str(ours[0].message)
+
+
+def test_two_detectors_on_a_multi_output_model_keep_both_gaps():
+    x, y = data()
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dense(8, activation="relu")(inputs)
+    model = keras.Model(inputs, {"out_a": keras.layers.Dense(1, name="out_a")(hidden),
+                                 "out_b": keras.layers.Dense(1, name="out_b")(hidden)})
+    model.compile(optimizer="adam", loss={"out_a": "mse", "out_b": "mae"})
+    first = OverfittingDetector("out_a_loss", action=None)
+    second = OverfittingDetector("out_b_loss", action=None)
+    history = model.fit(x, {"out_a": y, "out_b": -y}, validation_split=0.25, epochs=4,
+                        verbose=0, callbacks=[first, second])
+    assert history.history["out_a_loss_generalization_gap"] == pytest.approx(first.gaps)
+    assert history.history["out_b_loss_generalization_gap"] == pytest.approx(second.gaps)
+    assert "generalization_gap" not in history.history
+    assert OverfittingDetector.diagnose(history, monitor="out_a_loss").gaps == pytest.approx(
+        first.gaps)
+
+
 def test_history_and_csvlogger_record_the_gap_and_offline_agrees(tmp_path):
     x, y = data(n=40)
     model = mlp()

@@ -91,6 +91,29 @@ def test_gap_is_added_to_the_logs():
     assert "generalization_gap_smoothed" in seen[5]
 
 
+def test_detectors_with_other_monitors_log_their_own_gap_keys():
+    logs = [{**log, "out_a_loss": log["loss"], "val_out_a_loss": log["val_loss"] + 0.1,
+             "out_b_loss": log["loss"], "val_out_b_loss": log["val_loss"] + 0.2}
+            for log in curves("overfit", epochs=8)]
+    default = OverfittingDetector(action=None)
+    first = OverfittingDetector("out_a_loss", action=None)
+    second = OverfittingDetector("out_b_loss", action=None)
+    for detector in (default, first, second):
+        detector.set_model(ReplayModel())
+        detector.on_train_begin({})
+    for epoch, log in enumerate(logs):
+        for detector in (default, first, second):
+            detector.on_epoch_end(epoch, log)
+        assert log["generalization_gap"] == pytest.approx(default.gap)
+        assert log["out_a_loss_generalization_gap"] == pytest.approx(first.gap)
+        assert log["out_b_loss_generalization_gap"] == pytest.approx(second.gap)
+        assert log["out_b_loss_generalization_gap_smoothed"] == pytest.approx(
+            second.smoothed_gap)
+    assert (default.gap_key, first.gap_key) == ("generalization_gap",
+                                                "out_a_loss_generalization_gap")
+    assert second.gap == pytest.approx(default.gap + 0.2)
+
+
 def test_live_and_offline_agree_on_the_same_numbers(tmp_path):
     for kind in ("overfit", "plateau", "slow"):
         logs = curves(kind, noise=0.03, seed=3)
