@@ -11,13 +11,28 @@ import keras
 from keras_boost.pruning import _tfmot, registry
 from keras_boost.pruning.schedules import ConstantSparsity, PolynomialDecay, PruningSchedule
 from keras_boost.pruning.wrapper import PruneLowMagnitude, validate_params
+from keras_boost.regularization._graph import Functional, clone
 
 _DEFAULT_SCHEDULE = ConstantSparsity(0.5, 0)
 
 
 def _copy_layer(layer):
-    """A new layer object with the same config and weights."""
-    new = type(layer).from_config(layer.get_config())
+    """A new layer object with the same config and weights.
+
+    A layer without weights that cannot be rebuilt (a ``Lambda`` holding a
+    Python function, refused by Keras' safe mode) is returned itself, as tfmot
+    does: sharing a stateless layer with the copy changes nothing in the original.
+    """
+    try:
+        new = type(layer).from_config(layer.get_config())
+    except Exception as error:  # noqa: BLE001 - any failure means "cannot rebuild"
+        if not layer.weights:
+            return layer
+        raise TypeError(
+            f"Pruning cannot copy layer {layer.name!r} of class {type(layer).__name__} from "
+            f"its config ({type(error).__name__}: {error}). Give the class a complete "
+            "`get_config()` and register it (and any function it holds) with "
+            "`keras.saving.register_keras_serializable`.") from error
     if layer.built and not new.built:
         build_config = layer.get_build_config()
         if build_config:
@@ -28,12 +43,13 @@ def _copy_layer(layer):
 
 
 def _check_model(model):
-    if not (isinstance(model, keras.Sequential) or type(model).__name__ == "Functional"):
+    if type(model) not in (keras.Sequential, Functional):
         raise ValueError(
             "`prune_low_magnitude` prunes Sequential and functional models. Received: a "
-            f"subclassed model ({type(model).__name__}). To fix it, wrap the layers inside "
-            "your model's `__init__` with `prune_low_magnitude(layer)`, or rebuild it as a "
-            "functional model.")
+            f"subclassed model ({type(model).__name__}), whose layer graph or own code "
+            "(`call`, `train_step`...) a pruned copy cannot keep. To fix it, wrap the layers "
+            "inside your model's `__init__` with `prune_low_magnitude(layer)`, or rebuild it "
+            "as a plain `keras.Sequential` or functional `keras.Model(inputs, outputs)`.")
     for layer in model.layers:
         if isinstance(layer, keras.Model):
             _check_model(layer)
@@ -50,9 +66,10 @@ def prune_low_magnitude(to_prune, pruning_schedule=_DEFAULT_SCHEDULE, block_size
     supported layers are wrapped in ``PruneLowMagnitude``, layers without
     weights and normalization layers are kept, and anything else with weights
     raises. Unlike tfmot, the object you pass is never modified (tfmot wraps
-    your own layer objects, so your original model gets pruned too). Compile
-    the result and fit it with ``UpdatePruningStep``. A ``tf_keras`` (Keras 2)
-    model is handed to tfmot itself.
+    your own layer objects, so your original model gets pruned too). As with
+    tfmot, a pruned model is returned uncompiled, even if yours was compiled:
+    compile it (loss, metrics and a new optimizer) and fit it with
+    ``UpdatePruningStep``. A ``tf_keras`` (Keras 2) model is handed to tfmot itself.
 
     Args:
         to_prune: a Keras layer, a list of layers, or a Sequential/functional model.
@@ -67,11 +84,12 @@ def prune_low_magnitude(to_prune, pruning_schedule=_DEFAULT_SCHEDULE, block_size
         **kwargs: passed to ``PruneLowMagnitude`` when ``to_prune`` is one layer (e.g. ``name``).
 
     Returns:
-        The pruned copy: a wrapper, a list, or a new model (not compiled).
+        The pruned copy: a wrapper, a list, or a new model (never compiled).
 
     Raises:
         ValueError: an unsupported layer with weights, a subclassed model, bad arguments.
-        TypeError: ``to_prune`` of another type, or ``pruning_schedule`` not a schedule.
+        TypeError: ``to_prune`` of another type, ``pruning_schedule`` not a schedule, or a
+            layer with weights that cannot be copied from its config.
 
     Example:
 
@@ -112,7 +130,7 @@ def prune_low_magnitude(to_prune, pruning_schedule=_DEFAULT_SCHEDULE, block_size
 
     def prune_model(model):
         _check_model(model)
-        return keras.models.clone_model(model, clone_function=wrap)
+        return clone(model, wrap)
 
     if isinstance(to_prune, (list, tuple)):
         for layer in to_prune:
@@ -153,10 +171,13 @@ def strip_pruning(model):
         model: a Keras model (or one ``PruneLowMagnitude`` layer) from ``prune_low_magnitude``.
 
     Returns:
-        A new model (or layer) with the same architecture as before pruning.
+        A new model (or layer) with the same architecture as before pruning, not
+        compiled (as with tfmot); layers without weights that cannot be copied
+        (a ``Lambda`` with a Python function) are the pruned model's own objects.
 
     Raises:
-        TypeError: ``model`` is not a Keras model or layer.
+        TypeError: ``model`` is not a Keras model or layer, or holds a layer with weights
+            that cannot be copied from its config.
 
     Example:
 
@@ -181,7 +202,7 @@ def strip_pruning(model):
             return _strip_layer(layer)
         return _copy_layer(layer)
 
-    return keras.models.clone_model(model, clone_function=strip)
+    return clone(model, strip)
 
 
 def prune_scope(custom_objects=None):

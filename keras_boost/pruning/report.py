@@ -114,9 +114,9 @@ def sparsity_report(model, dense_model=None) -> SparsityReport:
 
     Example:
 
-    >>> import keras
+    >>> import keras, numpy as np
     >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, use_bias=False)])
-    >>> model.set_weights([[[0, 1], [0, 2], [0, 3], [0, 4]]])
+    >>> model.set_weights([np.array([[0, 1], [0, 2], [0, 3], [0, 4]], "float32")])
     >>> sparsity_report(model).sparsity
     0.5
     """

@@ -88,8 +88,13 @@ class PruningSchedule(abc.ABC):
 class ConstantSparsity(PruningSchedule):
     """Prune to a constant sparsity every ``frequency`` steps.
 
-    Use it to fine-tune a trained model at a fixed sparsity, or for one-shot
-    pruning (``frequency`` > steps: a single update at ``begin_step``).
+    Use it to fine-tune a trained model at a fixed sparsity. Masks are updated
+    at steps ``begin_step + k * frequency`` (k = 0, 1, ...), where step 1 is
+    the first training batch: with ``begin_step=0`` and ``frequency=100`` the
+    first update is at step 100, and nothing is pruned before it (as in
+    tfmot). For one-shot pruning, pass ``begin_step >= 1`` and a
+    ``frequency`` larger than the number of training steps: a single update
+    at ``begin_step``.
 
     Args:
         target_sparsity: fraction of zeros in each pruned weight, in [0, 1).

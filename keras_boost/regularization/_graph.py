@@ -3,7 +3,10 @@
 The graph is read through the public API only: a Sequential model is its
 ``model.layers`` in order; a functional model is re-traced once with
 ``keras.models.clone_model(..., call_function=...)`` on throwaway clones, which
-records every layer call with its input and output tensors. The plan is keyed
+records every layer call with its input and output tensors. ``clone_model``
+always runs on an uncompiled functional model over the same graph, because it
+compiles its copy from the original's serialized compile config, which fails
+for an unregistered loss function and drops settings such as Huber's delta. The plan is keyed
 by (original layer, call number), so the real rebuild, which walks the graph
 in the same order, finds each insertion point again.
 """
@@ -14,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import keras
+from keras.src.models.functional import Functional
 
 _CONV_RANK = {
     keras.layers.Conv1D: 1, keras.layers.Conv2D: 2, keras.layers.Conv3D: 3,
@@ -71,6 +75,80 @@ def rebuild(layer, config=None):
         ) from error
 
 
+def uncompiled(model):
+    """An uncompiled functional model on ``model``'s own graph (layers shared, nothing copied)."""
+    return Functional(model.input, model.output, name=model.name)
+
+
+def input_names(model) -> dict:
+    """id(input tensor) -> the name of its InputLayer (what fit's dict keys refer to)."""
+    if isinstance(model, keras.Sequential):
+        first = model.get_config()["layers"][0] if model.built else {}
+        name = first.get("config", {}).get("name", "input")
+        return {id(model.inputs[0]): name} if model.built else {}
+    return {id(layer.output): layer.name for layer in model.layers
+            if isinstance(layer, keras.layers.InputLayer)}
+
+
+def clone(model, clone_function):
+    """``keras.models.clone_model(model, clone_function=...)``, the copy left uncompiled."""
+    if not isinstance(model, keras.Sequential):
+        return keras.models.clone_model(uncompiled(model), clone_function=clone_function)
+    layers = [clone_function(layer) for layer in model.layers]
+    if model.built:
+        spec, name = model.inputs[0], next(iter(input_names(model).values()))
+        layers.insert(0, keras.Input(batch_shape=spec.shape, dtype=spec.dtype, name=name))
+    return keras.Sequential(layers, name=model.name, trainable=model.trainable)
+
+
+def compile_like(copy, model) -> None:
+    """Compile ``copy`` as ``model`` was, if it was: the same loss, loss weight and metric
+    objects the user passed, and a fresh optimizer with the same config."""
+    if not model.compiled:
+        return
+    config = dict(model._compile_config.config)  # what the user passed to compile()
+    optimizer = model.optimizer  # loss scaling included, if compile added it
+    if optimizer is not None:
+        optimizer = type(optimizer).from_config(optimizer.get_config())
+    config.pop("optimizer")
+    for key in ("metrics", "weighted_metrics"):
+        config[key] = _fresh_metrics(config[key])
+    copy.compile(optimizer=optimizer, auto_scale_loss=False, **config)
+    if copy.built and copy.optimizer is not None:
+        copy.optimizer.build(copy.trainable_variables)  # as compile_from_config does
+
+
+def _fresh_metrics(metrics):
+    """``metrics`` with each Metric object replaced by a new one of the same config.
+
+    A metric keeps running totals, so the copy must not share the original's
+    objects. A metric whose config does not round-trip (a custom class that
+    drops an argument) is shared rather than rebuilt wrong; names and plain
+    functions hold no state.
+    """
+    if isinstance(metrics, dict):
+        return {key: _fresh_metrics(value) for key, value in metrics.items()}
+    if isinstance(metrics, (list, tuple)):
+        return type(metrics)(_fresh_metrics(value) for value in metrics)
+    if isinstance(metrics, keras.metrics.Metric):
+        try:
+            fresh = type(metrics).from_config(metrics.get_config())
+        except Exception:  # noqa: BLE001 - any failure: keep the user's object
+            return metrics
+        return fresh if fresh.get_config() == metrics.get_config() else metrics
+    return metrics
+
+
+def noised_inputs(calls, input_ids) -> list:
+    """For each model input, whether it goes only into noise/dropout layers already."""
+    consumers = defaultdict(list)
+    for call in calls:
+        for tensor in call.inputs:
+            consumers[tensor].append(call.layer)
+    return [bool(consumers[i]) and all(isinstance(c, DROPOUT_LIKE) for c in consumers[i])
+            for i in input_ids]
+
+
 @dataclass
 class Call:
     """One call of a layer in the graph: tensors are identified by id()."""
@@ -98,11 +176,11 @@ def _flat_ids(structure) -> list:
     return [id(t) for t in keras.tree.flatten(structure) if isinstance(t, keras.KerasTensor)]
 
 
-def trace(model) -> tuple[list, set]:
-    """The calls of ``model``'s top-level layers, in graph order, and its output ids."""
+def trace(model) -> tuple[list, set, list]:
+    """The calls of ``model``'s top-level layers in graph order, its output ids, its input ids."""
     if isinstance(model, keras.Sequential):
         calls = [Call(layer, 0, [i], [i + 1]) for i, layer in enumerate(model.layers)]
-        return calls, {len(calls)}
+        return calls, {len(calls)}, [0]
     origin, counts, calls = {}, defaultdict(int), []
 
     def clone_function(layer):
@@ -117,9 +195,9 @@ def trace(model) -> tuple[list, set]:
         counts[id(layer)] += 1
         return outputs
 
-    traced = keras.models.clone_model(model, clone_function=clone_function,
+    traced = keras.models.clone_model(uncompiled(model), clone_function=clone_function,
                                       call_function=call_function)
-    return calls, set(_flat_ids(traced.outputs))
+    return calls, set(_flat_ids(traced.outputs)), _flat_ids(traced.input)
 
 
 def plan_dropout(calls: list, output_ids: set, preset) -> tuple[list, list]:

@@ -9,20 +9,22 @@ from collections import defaultdict
 import keras
 
 from keras_boost.regularization._graph import (
+    Functional,
+    clone,
+    compile_like,
+    input_names,
     make_dropout,
+    noised_inputs,
     plan_dropout,
     rebuild,
     trace,
+    uncompiled,
 )
 from keras_boost.regularization.presets import get_preset
 
 _KIND = ((keras.layers.Dense, "dense"), (keras.layers.Conv1D, "conv1d"),
          (keras.layers.Conv2D, "conv2d"), (keras.layers.Conv3D, "conv3d"))
 _REGULARIZER_KEYS = ("kernel_regularizer", "depthwise_regularizer", "pointwise_regularizer")
-
-
-def _is_functional(model) -> bool:
-    return any(cls.__name__ == "Functional" for cls in type(model).__mro__)
 
 
 def check_rebuildable(model, what: str = "apply_preset") -> None:
@@ -33,14 +35,15 @@ def check_rebuildable(model, what: str = "apply_preset") -> None:
             f"Received: {type(model).__module__}.{type(model).__name__}. For a single new layer "
             "use `keras.layers.Dense(64, **preset.layer_kwargs('dense'))`; a tf_keras (Keras 2) "
             "model must be rebuilt with Keras 3 first.")
-    if not (isinstance(model, keras.Sequential) or _is_functional(model)):
+    if type(model) not in (keras.Sequential, Functional):
         raise TypeError(
             f"`{what}` can rebuild Sequential and functional models only. Received: the "
             f"subclassed model {model.name!r} of class {type(model).__name__}, whose layer graph "
-            "is hidden in its `call()`. Regularize it where its layers are created: "
-            "`keras.layers.Dense(64, **preset.layer_kwargs('dense'))` and "
-            "`keras.layers.Dropout(preset.dropout)` in `__init__`/`call`, or rewrite it as a "
-            "functional model.")
+            "or own code (`call`, `train_step`...) a rebuilt copy cannot keep. Regularize it "
+            "where its layers are created: `keras.layers.Dense(64, "
+            "**preset.layer_kwargs('dense'))` and `keras.layers.Dropout(preset.dropout)` in "
+            "`__init__`/`call`, or rewrite it as a plain `keras.Sequential` or functional "
+            "`keras.Model(inputs, outputs)`.")
     for layer in model.layers:
         if isinstance(layer, keras.Model):
             check_rebuildable(layer, what)
@@ -84,7 +87,7 @@ class _Rebuilder:
 
     def clone(self, layer):
         if isinstance(layer, keras.Model):  # nested model: regularize inside, no new dropout
-            copy = keras.models.clone_model(layer, clone_function=self.clone)
+            copy = clone(layer, self.clone)
         else:
             copy = rebuild(layer, regularized_config(layer, self.preset)[0])
             self.pairs.append((layer, copy))
@@ -116,8 +119,10 @@ def apply_preset(model, preset="medium", seed=None):
     never put after the output block nor where dropout already stands.
     Shared layers stay shared, branches stay branches, nested models are
     regularized inside. The weights are copied over (optimizer state is not),
-    and a compiled model's copy is compiled from the same compile config
-    (same loss, metrics and optimizer settings), so ``fit`` works at once.
+    and a compiled model's copy is compiled with the same loss, loss weight and
+    metric objects, a fresh optimizer of the same config (learning-rate
+    schedule included) and the same ``steps_per_execution``, ``jit_compile``
+    and ``run_eagerly``, so ``fit`` works at once.
     The original model is never modified. Kernels that already have a
     regularizer or constraint keep it; frozen layers are left as they are.
 
@@ -161,8 +166,9 @@ def apply_preset(model, preset="medium", seed=None):
             raise TypeError(f"`apply_preset` expects `seed` to be an int or None. Received: "
                             f"seed={seed!r}. Pass e.g. seed=0.")
         seed = int(seed)
-    calls, output_ids = trace(model)
+    calls, output_ids, input_ids = trace(model)
     insertions, _ = plan_dropout(calls, output_ids, preset)
+    noised = noised_inputs(calls, input_ids)
     planned = {(id(i.after), i.number): i for i in insertions}
     used = {layer.name for layer in model.layers}
     rebuilder = _Rebuilder(preset)
@@ -177,8 +183,9 @@ def apply_preset(model, preset="medium", seed=None):
             return None
         return make_dropout(insertion, _unique(f"{original.name}_dropout", used), next(seeds))
 
-    def noise(name):
-        if not preset.input_noise:
+    def noise(index, name, dtype):
+        # No noise on an input that has it already: a second application adds none.
+        if not preset.input_noise or noised[index] or "float" not in str(dtype):
             return None
         return keras.layers.GaussianNoise(preset.input_noise, seed=next(seeds),
                                           name=_unique(f"{name}_noise", used))
@@ -188,6 +195,7 @@ def apply_preset(model, preset="medium", seed=None):
     else:
         new_model = _rebuild_functional(model, rebuilder, after, noise)
     rebuilder.copy_weights()
+    compile_like(new_model, model)
     return new_model
 
 
@@ -196,7 +204,7 @@ def _rebuild_sequential(model, rebuilder, after, noise):
     if model.built:
         spec, name = model.inputs[0], next(iter(input_names(model).values()))
         layers.append(keras.Input(batch_shape=spec.shape, dtype=spec.dtype, name=name))
-        noise_layer = noise(name) if "float" in str(spec.dtype) else None
+        noise_layer = noise(0, name, spec.dtype)
         if noise_layer is not None:
             layers.append(noise_layer)
     for layer in model.layers:
@@ -204,20 +212,7 @@ def _rebuild_sequential(model, rebuilder, after, noise):
         dropout = after(layer)
         if dropout is not None:
             layers.append(dropout)
-    new_model = keras.Sequential(layers, name=model.name, trainable=model.trainable)
-    if model.compiled:
-        new_model.compile_from_config(model.get_compile_config())
-    return new_model
-
-
-def input_names(model) -> dict:
-    """id(input tensor) -> the name of its InputLayer (what fit's dict keys refer to)."""
-    if isinstance(model, keras.Sequential):
-        first = model.get_config()["layers"][0] if model.built else {}
-        name = first.get("config", {}).get("name", "input")
-        return {id(model.inputs[0]): name} if model.built else {}
-    return {id(layer.output): layer.name for layer in model.layers
-            if isinstance(layer, keras.layers.InputLayer)}
+    return keras.Sequential(layers, name=model.name, trainable=model.trainable)
 
 
 def _rebuild_functional(model, rebuilder, after, noise):
@@ -226,8 +221,8 @@ def _rebuild_functional(model, rebuilder, after, noise):
         lambda x: keras.Input(batch_shape=x.shape, dtype=x.dtype, name=names.get(id(x), x.name)),
         model.input)
     noised = {}
-    for tensor in keras.tree.flatten(inputs):
-        layer = noise(tensor.name) if "float" in str(tensor.dtype) else None
+    for index, tensor in enumerate(keras.tree.flatten(inputs)):
+        layer = noise(index, tensor.name, tensor.dtype)
         if layer is not None:
             noised[id(tensor)] = layer(tensor)
 
@@ -238,6 +233,5 @@ def _rebuild_functional(model, rebuilder, after, noise):
         dropout = after(rebuilder.origin[id(op)])
         return outputs if dropout is None else dropout(outputs)
 
-    # clone_model compiles the copy from the original's compile config.
-    return keras.models.clone_model(model, input_tensors=inputs, clone_function=rebuilder.clone,
-                                    call_function=call_function)
+    return keras.models.clone_model(uncompiled(model), input_tensors=inputs,
+                                    clone_function=rebuilder.clone, call_function=call_function)

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import keras
 
-from keras_boost.regularization._graph import plan_dropout, trace
-from keras_boost.regularization.apply import check_rebuildable, input_names, regularized_config
+from keras_boost.regularization._graph import input_names, noised_inputs, plan_dropout, trace
+from keras_boost.regularization.apply import check_rebuildable, regularized_config
 from keras_boost.regularization.presets import Preset, get_preset
 
 
@@ -95,7 +95,7 @@ def describe(model, preset="medium") -> RegularizationReport:
     """
     preset = get_preset(preset)
     check_rebuildable(model, "describe")
-    calls, output_ids = trace(model)
+    calls, output_ids, input_ids = trace(model)
     insertions, skipped = plan_dropout(calls, output_ids, preset)
     changes = list(_weight_notes(model, preset))
     for insertion in insertions:
@@ -107,10 +107,13 @@ def describe(model, preset="medium") -> RegularizationReport:
     if preset.dropout or preset.spatial_dropout:
         changes += [(name, f"no dropout: {why}") for name, why in skipped]
     if preset.input_noise:
-        names = input_names(model)
-        for tensor in keras.tree.flatten(model.inputs if model.built else []):
-            if "float" in str(tensor.dtype):
-                name = names.get(id(tensor), tensor.name)
+        names, noised = input_names(model), noised_inputs(calls, input_ids)
+        for tensor, has_noise in zip(keras.tree.flatten(model.inputs if model.built else []),
+                                     noised, strict=False):
+            name = names.get(id(tensor), tensor.name)
+            if has_noise:
+                changes.insert(0, (name, "no input noise: noise/dropout already on this input"))
+            elif "float" in str(tensor.dtype):
                 changes.insert(0, (name, f"GaussianNoise({preset.input_noise:g}) on this input"))
     order = {layer.name: i for i, layer in enumerate(model.layers)}
     changes.sort(key=lambda row: order.get(row[0].split("/")[0], -1))

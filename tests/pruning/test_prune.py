@@ -175,3 +175,55 @@ def test_a_wrapped_layer_is_copied_not_refused():
     wrapped = pruning.prune_low_magnitude(keras.layers.Dense(3))
     again = pruning.prune_low_magnitude(wrapped)
     assert isinstance(again, PruneLowMagnitude) and again is not wrapped
+
+
+def my_loss(y_true, y_pred):  # a plain function, never registered with Keras
+    return keras.ops.mean(keras.ops.square(y_true - y_pred))
+
+
+@pytest.mark.parametrize("loss", [my_loss, "mse"])
+def test_compiled_models_are_pruned_stripped_and_reported_and_come_back_uncompiled(loss):
+    model = keras.Sequential([keras.Input((4,)), L.Dense(8), L.Dense(2)])
+    model.compile("adam", loss)
+    pruned = pruning.prune_low_magnitude(model)
+    assert not pruned.compiled and isinstance(pruned.layers[0], PruneLowMagnitude)
+    pruned.compile("adam", loss)
+    stripped = pruning.strip_pruning(pruned)
+    assert not stripped.compiled and [type(layer) for layer in stripped.layers] == [L.Dense] * 2
+    assert pruning.sparsity_report(pruned).layers
+
+
+def double(tensor):  # a named function, never registered with Keras
+    return tensor * 2
+
+
+@pytest.mark.parametrize("function", [lambda t: t * 2, double])
+def test_lambda_layers_are_kept_as_they_are(function):
+    lam = L.Lambda(function)
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, L.Dense(2)(lam(L.Dense(4)(inputs))))
+    pruned = pruning.prune_low_magnitude(model)
+    stripped = pruning.strip_pruning(pruned)
+    assert pruned.layers[2] is lam and stripped.layers[2] is lam
+    x = np.random.rand(3, 4)
+    np.testing.assert_allclose(stripped.predict(x, verbose=0), model.predict(x, verbose=0),
+                               atol=1e-6)
+
+
+class TrainStepSequential(keras.Sequential):
+    def train_step(self, data):
+        raise RuntimeError("the user's own training step")
+
+
+class FunctionalSubclass(keras.Model):
+    def __init__(self, **kwargs):
+        inputs = keras.Input((4,))
+        super().__init__(inputs, L.Dense(2)(L.Dense(8)(inputs)), **kwargs)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: TrainStepSequential([keras.Input((4,)), L.Dense(8), L.Dense(2)]), FunctionalSubclass])
+def test_subclasses_of_sequential_and_functional_models_are_refused(make):
+    model = make()
+    with pytest.raises(ValueError, match=f"subclassed model.*{type(model).__name__}.*own code"):
+        pruning.prune_low_magnitude(model)

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from keras_boost.regularization import PRESETS, Preset, apply_preset
+from keras_boost.regularization import PRESETS, Preset, apply_preset, describe
 
 DROPOUTS = (keras.layers.Dropout, keras.layers.GaussianNoise)
 
@@ -238,3 +238,88 @@ def test_compiled_functional_copy_trains_and_survives_save_and_load(tmp_path):
     loaded = keras.models.load_model(tmp_path / "m.keras")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), new.predict(x, verbose=0), atol=1e-6)
     assert len(loaded.losses) == len(new.losses) == 5
+
+
+def my_loss(y_true, y_pred):  # a plain function, never registered with Keras
+    return keras.ops.mean(keras.ops.square(y_true - y_pred))
+
+
+@pytest.mark.parametrize("loss", [my_loss, lambda y, p: keras.ops.mean(keras.ops.abs(y - p)),
+                                  keras.losses.Huber(delta=5.0)])
+def test_the_copy_is_compiled_with_the_users_own_loss_objects(loss):
+    model = mlp()
+    model.compile("adam", loss, loss_weights=0.5, metrics=["mae"])
+    new = apply_preset(model, "none")
+    assert new.compiled and new.loss is loss and new.get_compile_config() is not None
+    x = np.full((4, 6), 3.0, "float32")
+    y = np.full((4, 3), 40.0, "float32")  # errors far above Huber's delta: 5.0 and 1.0 differ
+    np.testing.assert_allclose(new.evaluate(x, y, verbose=0), model.evaluate(x, y, verbose=0),
+                               rtol=1e-5)
+    assert describe(model).model == "mlp"
+
+
+def test_the_copy_gets_a_fresh_optimizer_and_every_other_compile_setting():
+    model = branched()
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+    model.compile(keras.optimizers.SGD(schedule, momentum=0.9), my_loss,
+                  steps_per_execution=3, run_eagerly=True)
+    new = apply_preset(model, "medium")
+    assert new.optimizer is not model.optimizer and type(new.optimizer) is keras.optimizers.SGD
+    assert new.optimizer.get_config() == model.optimizer.get_config()
+    assert new.steps_per_execution == 3 and new.run_eagerly and new.loss is my_loss
+    x, y = data(classes=2)
+    new.fit(x, keras.ops.one_hot(y, 2), epochs=1, verbose=0)
+    assert int(model.optimizer.iterations) == 0  # the user's optimizer is not the copy's
+
+
+def test_the_copy_has_its_own_metric_objects_with_the_same_settings():
+    model = branched()
+    auc = keras.metrics.AUC(num_thresholds=37, name="my_auc")
+    model.compile("adam", "categorical_crossentropy", metrics=[auc, "accuracy"])
+    new = apply_preset(model, "medium")
+    x, y = data(classes=2)
+    new.fit(x, keras.ops.one_hot(y, 2), epochs=1, verbose=0)
+    fresh = new._compile_config.config["metrics"][0]
+    assert fresh is not auc and fresh.get_config() == auc.get_config()
+    assert float(auc.result()) == 0.0  # training the copy left the user's metric alone
+
+
+@pytest.mark.parametrize("build", [mlp, branched])
+def test_applying_heavy_twice_adds_no_second_input_noise(build):
+    once = apply_preset(build(), "heavy")
+    twice = apply_preset(once, "heavy")
+    assert [layer.name for layer in twice.layers] == [layer.name for layer in once.layers]
+    assert not [row for row in describe(once, "heavy").changes if "GaussianNoise" in row[1]]
+
+
+class TrainStepSequential(keras.Sequential):
+    def train_step(self, data):
+        raise RuntimeError("the user's own training step")
+
+
+class FunctionalSubclass(keras.Model):
+    def __init__(self, **kwargs):
+        inputs = keras.Input((6,))
+        super().__init__(inputs, keras.layers.Dense(2)(keras.layers.Dense(8)(inputs)), **kwargs)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: TrainStepSequential([keras.Input((6,)), keras.layers.Dense(8),
+                                 keras.layers.Dense(2)]),
+    FunctionalSubclass])
+def test_subclasses_of_sequential_and_functional_models_are_refused(make):
+    model = make()
+    for function in (apply_preset, describe):
+        with pytest.raises(TypeError, match=f"class {type(model).__name__}.*own code"):
+            function(model)
+
+
+def test_the_copy_of_a_mixed_precision_model_keeps_loss_scaling():
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    model = mlp()
+    keras.mixed_precision.set_global_policy("float32")
+    model.compile(keras.optimizers.Adam(0.02), my_loss)
+    new = apply_preset(model, "medium")
+    assert isinstance(new.optimizer, keras.optimizers.LossScaleOptimizer)
+    assert new.optimizer.inner_optimizer is not model.optimizer.inner_optimizer
+    assert float(new.optimizer.inner_optimizer.learning_rate) == pytest.approx(0.02)
