@@ -102,8 +102,8 @@ def clone(model, clone_function):
 
 
 def compile_like(copy, model) -> None:
-    """Compile ``copy`` as ``model`` was, if it was: the same loss, loss weight and metric
-    objects the user passed, and a fresh optimizer with the same config."""
+    """Compile ``copy`` as ``model`` was, if it was: the same loss and loss weight objects
+    the user passed, new metric objects and a fresh optimizer with the same config."""
     if not model.compiled:
         return
     config = dict(model._compile_config.config)  # what the user passed to compile()

@@ -119,10 +119,11 @@ def apply_preset(model, preset="medium", seed=None):
     never put after the output block nor where dropout already stands.
     Shared layers stay shared, branches stay branches, nested models are
     regularized inside. The weights are copied over (optimizer state is not),
-    and a compiled model's copy is compiled with the same loss, loss weight and
-    metric objects, a fresh optimizer of the same config (learning-rate
-    schedule included) and the same ``steps_per_execution``, ``jit_compile``
-    and ``run_eagerly``, so ``fit`` works at once.
+    and a compiled model's copy is compiled with the same loss and loss weight
+    objects, new metric objects of the same config, a fresh optimizer of the
+    same config (learning-rate schedule included) and the same
+    ``steps_per_execution``, ``jit_compile`` and ``run_eagerly``, so ``fit``
+    works at once.
     The original model is never modified. Kernels that already have a
     regularizer or constraint keep it; frozen layers are left as they are.
 
