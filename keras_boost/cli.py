@@ -36,6 +36,28 @@ def _output_dir(value: str) -> Path:
     return path
 
 
+def _seed(value: str) -> int:
+    try:
+        seed = int(value)
+    except ValueError:
+        seed = -1
+    if not 0 <= seed < 2**32:
+        raise argparse.ArgumentTypeError(f"expected an integer from 0 to 2**32 - 1, got {value!r}")
+    return seed
+
+
+def _writable(folder: Path) -> str | None:
+    """None when ``folder`` can be created and written to, else why not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".keras-boost-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as error:
+        return f"{error.strerror or error} ({folder})"
+    return None
+
+
 def _add_demo(subparsers) -> None:
     demo = subparsers.add_parser(
         "demo", help="train a small CNN on bundled digits, plain Keras against keras-boost",
@@ -46,13 +68,20 @@ def _add_demo(subparsers) -> None:
                       help="folder for report.md and the plots (default: ./keras-boost-demo)")
     demo.add_argument("--quick", action="store_true",
                       help="small settings that finish in under a minute (for CI)")
-    demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    demo.add_argument("--seed", type=_seed, default=0,
+                      help="random seed, 0 to 2**32 - 1 (default: 0)")
     demo.set_defaults(handler=_run_demo)
 
 
 def _run_demo(args) -> int:
     from keras_boost.demo import run_demo
 
+    problem = _writable(args.output)
+    if problem is not None:  # say so before any training, not after it
+        print(f"keras-boost demo: error: cannot write the report into --output: {problem}. "
+              "Pass a folder you can write to, e.g. --output ./keras-boost-demo.",
+              file=sys.stderr)
+        return 2
     run_demo(output=args.output, quick=args.quick, seed=args.seed)
     return 0
 

@@ -62,9 +62,12 @@ def load_digits_images(n_train: int | None = None, seed: int = 0, test_fraction:
         if not 10 <= n_train <= len(x_train):
             raise ValueError(f"load_digits_images expects 10 <= n_train <= {len(x_train)}. "
                              f"Received: n_train={n_train}. Pass e.g. n_train=200.")
-        if n_train < len(x_train):
+        if len(x_train) - n_train >= 10:  # a stratified split leaves one of each class out
             x_train, _, y_train, _ = train_test_split(
                 x_train, y_train, train_size=n_train, stratify=y_train, random_state=seed)
+        elif n_train < len(x_train):  # fewer than 10 left out: drop them at random
+            keep = np.sort(np.random.default_rng(seed).permutation(len(x_train))[:n_train])
+            x_train, y_train = x_train[keep], y_train[keep]
     return (x_train, y_train), (x_test, y_test)
 
 
@@ -93,6 +96,11 @@ def _parse_ts(path: Path):
             lower = line.lower()
             if lower.startswith("@classlabel"):
                 labels_declared = line.split()[2:]
+            if lower.startswith("@targetlabel") and lower.split()[1:2] == ["true"]:
+                raise ValueError(
+                    f"{path.name} holds a regression set (@targetLabel: a number per series, "
+                    "not a class). load_ucr reads classification sets. Pass one of "
+                    f"{list(BUNDLED_UCR_SETS)}, or read it with aeon.datasets.load_regression.")
             in_data = lower.startswith("@data")
             continue
         *dims, label = line.split(":")

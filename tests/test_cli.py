@@ -18,7 +18,8 @@ def test_no_command_prints_help_and_exits_2(capsys):
     assert "demo" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv", [["demo", "--bogus"], ["nope"], ["demo", "--seed", "x"]])
+@pytest.mark.parametrize("argv", [["demo", "--bogus"], ["nope"], ["demo", "--seed", "x"],
+                                  ["demo", "--seed", "-1"], ["demo", "--seed", str(2**32)]])
 def test_bad_arguments_exit_2_with_a_message(argv, capsys):
     with pytest.raises(SystemExit) as info:
         main(argv)
@@ -34,6 +35,13 @@ def test_output_that_is_a_file_is_refused(tmp_path, capsys):
         main(["demo", "--quick", "--output", str(target)])
     assert info.value.code == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_output_that_cannot_be_written_exits_2_before_training(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file, so nothing can be created under it")
+    assert main(["demo", "--quick", "--output", str(blocker / "sub")]) == 2
+    assert "cannot write the report into --output" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -14,6 +14,13 @@ def test_digits_subset_is_stratified_and_scaled():
     assert len(x_test) == len(y_test) == 450
 
 
+@pytest.mark.parametrize("n_train", [1337, 1338, 1346, 1347])
+def test_digits_subset_near_the_full_training_split(n_train):
+    (x_train, y_train), _ = load_digits_images(n_train=n_train)
+    assert len(x_train) == len(y_train) == n_train
+    assert set(y_train) == set(range(10))
+
+
 def test_digits_rejects_an_impossible_subset():
     with pytest.raises(ValueError, match="n_train=5"):
         load_digits_images(n_train=5)
@@ -31,3 +38,15 @@ def test_ucr_sets_read_from_the_installed_wheel(name):
 def test_ucr_unknown_set_says_what_to_pass():
     with pytest.raises(FileNotFoundError, match="GunPoint"):
         load_ucr("NoSuchSet")
+
+
+def test_ucr_regression_set_is_refused_not_turned_into_labels():
+    # CardanoSentiment ships in aeon's wheel with one float target per series.
+    from keras_boost.datasets import ucr_data_dir
+
+    try:
+        ucr_data_dir("CardanoSentiment")
+    except FileNotFoundError:
+        pytest.skip("this aeon wheel does not bundle CardanoSentiment")
+    with pytest.raises(ValueError, match="regression set"):
+        load_ucr("CardanoSentiment")

@@ -35,7 +35,8 @@ class DeviceInfo:
         compute_capability: ``(major, minor)`` for NVIDIA GPUs, e.g. ``(8, 0)``;
             ``None`` where unknown or not NVIDIA. Default ``None``.
         cpu_flags: instruction-set flags of a CPU, e.g.
-            ``frozenset({"avx512_bf16"})``. Default empty.
+            ``frozenset({"avx512_bf16"})``, or one string of space-separated
+            names as in ``/proc/cpuinfo``. Default empty.
         onednn: whether TensorFlow runs this CPU's math on its oneDNN kernels,
             the ones that use the bfloat16 instructions (on by default on
             x86; ``TF_ENABLE_ONEDNN_OPTS=0`` turns them off). Default True.
@@ -67,7 +68,10 @@ class DeviceInfo:
                                  f"integers or None. Received: compute_capability={cc!r}. "
                                  "Pass e.g. compute_capability=(8, 0).")
             object.__setattr__(self, "compute_capability", tuple(cc))
-        object.__setattr__(self, "cpu_flags", frozenset(self.cpu_flags))
+        flags = self.cpu_flags
+        if isinstance(flags, str):  # "avx2 avx512_bf16", as in /proc/cpuinfo: not characters
+            flags = flags.split()
+        object.__setattr__(self, "cpu_flags", frozenset(flags))
 
 
 def cpu_flags(cpuinfo: str | Path = "/proc/cpuinfo") -> frozenset[str]:

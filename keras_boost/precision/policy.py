@@ -216,6 +216,8 @@ def auto_policy(devices: Sequence[DeviceInfo] | None = None, *, prefer_bfloat16:
     policy, reason, suggested = _hardware(devices, prefer_bfloat16)
     worth_probing = (local and probe and measure is None and "mixed_bfloat16" in suggested
                      and all(d.kind == "CPU" and d.onednn for d in devices))
+    if isinstance(candidates, str):  # one policy name, not its characters
+        candidates = [candidates]
     if candidates is not None:
         suggested = ("float32",) + tuple(
             p for p in dict.fromkeys(check_policy(c, where="auto_policy") for c in candidates)

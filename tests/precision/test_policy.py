@@ -193,3 +193,10 @@ def test_measuring_leaves_the_random_state_as_it_was():
     auto_policy([CPU_PLAIN], measure=build, sample=SAMPLE, steps=1,
                 candidates=["mixed_bfloat16"])
     assert draws() == expected
+
+
+def test_strings_are_read_as_names_not_characters():
+    flags = DeviceInfo("CPU", "zen4", cpu_flags="avx512f avx512_bf16").cpu_flags
+    assert flags == CPU_BF16.cpu_flags
+    assert (auto_policy([CPU_BF16], candidates="mixed_bfloat16").policy
+            == auto_policy([CPU_BF16], candidates=["mixed_bfloat16"]).policy)
