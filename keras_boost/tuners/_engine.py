@@ -68,8 +68,12 @@ class _FacadeMixin:
         ended = self.oracle.get_trial(trial.trial_id)
         name = self.oracle.objective.name
         number = int(trial.trial_id) + 1
-        total = self.oracle.max_trials
-        head = f"Trial {number}/{total}" if total else f"Trial {number}"
+        total, about = self.oracle.max_trials, ""
+        if total is None and isinstance(self.oracle, kt.oracles.GridSearchOracle):
+            # An estimate: hyperparameters created during the search add points.
+            total, about = spaces.grid_size(self.oracle.get_space()), "~"
+            total = total if total and total >= number else None
+        head = f"Trial {number}/{about}{total}" if total else f"Trial {number}"
         if ended.status == kt.engine.trial.TrialStatus.COMPLETED:
             result = f"{name}={ended.score:.4g}"
         else:
@@ -151,13 +155,27 @@ class ObjectiveGuard(keras.callbacks.Callback):
             raise kt.errors.FatalValueError(str(error)) from None
 
 
-def check_objective_logged(hypermodel, space, names, fit_args, fit_kwargs):
+def check_objective_logged(tuner, names, fit_args, fit_kwargs, strict=True):
     """Raise a ValueError, before any trial, when ``fit`` will not log the objective.
 
-    Builds the default configuration and evaluates it on two samples to learn
-    the metric names. Skipped (the guard callback catches it later) when the
-    data cannot be sampled or the default model does not build.
+    Builds the default configuration as keras-tuner builds a trial's model (the
+    tuner's optimizer, loss and metrics apply) and evaluates it on two samples
+    to learn the metric names. Skipped (the guard callback catches it later)
+    when the data cannot be sampled or the default model does not build. With
+    ``strict=False`` (user callbacks, which may log the objective themselves)
+    it warns instead of raising.
     """
+    try:
+        _check_objective_logged(tuner, names, fit_args, fit_kwargs)
+    except ValueError as error:
+        if strict:
+            raise
+        warnings.warn(f"{error} (Not raised because search() got callbacks, which may add "
+                      "it to the logs; the search stops at the first epoch whose logs lack "
+                      "it.)", stacklevel=4)
+
+
+def _check_objective_logged(tuner, names, fit_args, fit_kwargs):
     has_validation = (fit_kwargs.get("validation_data") is not None
                       or bool(fit_kwargs.get("validation_split")))
     if not has_validation:
@@ -174,7 +192,7 @@ def check_objective_logged(hypermodel, space, names, fit_args, fit_kwargs):
     if sample[0] is None:
         return
     try:
-        model = hypermodel.build(space)
+        model = tuner._build_hypermodel(tuner.oracle.get_space())
         model.run_eagerly = True  # two samples: tracing a graph would cost more than running
         logs = model.evaluate(*sample, verbose=0, return_dict=True)
     except Exception:  # noqa: BLE001 - the trial itself will record the error

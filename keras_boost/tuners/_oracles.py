@@ -8,7 +8,9 @@
   proposal is often an exact duplicate); it draws a fresh random point instead;
 - the trial that reaches ``max_consecutive_failed_trials`` is saved before the
   search stops (upstream raises inside ``end_trial`` before saving it, so it
-  stays RUNNING on disk and in the oracle's ongoing trials).
+  stays RUNNING on disk and in the oracle's ongoing trials);
+- a trial whose objective is NaN (the loss diverged) records why it failed
+  (upstream marks it failed with no message).
 
 Private module: imported by ``facade.py`` only when a ``Tuner`` is built, so
 ``import keras_boost`` does not import keras-tuner.
@@ -24,7 +26,7 @@ import numpy as np
 
 class _FacadeOracle:
     """Mixin: honour the seed (0 included), keep keras-tuner's tables quiet, save the
-    trial that trips the failure limit.
+    trial that trips the failure limit, say why a NaN trial failed.
 
     The facade prints its own line per trial, so the oracle's display stays
     silent whatever ``verbose`` keras-tuner's ``search`` hands it.
@@ -44,6 +46,15 @@ class _FacadeOracle:
         except RuntimeError:
             self.save()  # upstream saved before it popped the ongoing trial
             raise
+
+    def score_trial(self, trial):
+        super().score_trial(trial)
+        if trial.score is not None and np.isnan(trial.score) and not trial.message:
+            # Upstream marks it INVALID (then FAILED) and records no message.
+            trial.message = (
+                f"The objective {self.objective.name!r} was NaN at every epoch: the loss "
+                "became NaN or inf. Lower the learning rate, clip gradients "
+                "(optimizer clipnorm=1.0) or check the data for NaN/inf values.")
 
     @property
     def verbose(self):

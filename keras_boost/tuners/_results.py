@@ -31,7 +31,7 @@ def load_trials(tuner):
 def trial_rows(tuner):
     """One dict per trial, ordered by trial id."""
     rows = []
-    for trial in sorted(load_trials(tuner), key=lambda t: t.trial_id):
+    for trial in sorted(load_trials(tuner), key=lambda t: int(t.trial_id)):
         sidecar = os.path.join(tuner.project_dir, f"trial_{trial.trial_id}", SIDECAR)
         info = {}
         if os.path.exists(sidecar):

@@ -111,11 +111,8 @@ class Tuner:
             project_name=project_name or strategy, overwrite=overwrite,
             executions_per_trial=executions_per_trial, **tuner_options)
         self.strategy = strategy
-        if strategy == "grid":
-            space = self._oracle.get_space()
-            spaces.check_grid_space(space)
-            if max_trials is None:
-                self._oracle.max_trials = spaces.grid_size(space)
+        if strategy == "grid":  # the grid oracle stops by itself once the grid is exhausted
+            spaces.check_grid_space(self._oracle.get_space())
 
     # -- search --------------------------------------------------------------------------
 
@@ -136,7 +133,9 @@ class Tuner:
 
         Raises:
             ValueError: when the objective will not appear in the training logs
-                (checked on two samples before any trial runs).
+                (checked on two samples before any trial runs; with ``callbacks``,
+                which may log it, a warning, then an error at the first epoch
+                whose logs lack it).
             ConsecutiveFailuresError: after ``max_consecutive_failed_trials``
                 failed trials in a row; names the last failure.
         """
@@ -152,18 +151,21 @@ class Tuner:
             return self._tuner.search(*fit_args, **fit_kwargs)
         from keras_boost.tuners import _engine
 
-        names = spaces.objective_names(self._oracle.objective)
+        objective = self._oracle.objective
+        names = spaces.objective_names(objective)
         callbacks = list(fit_kwargs.get("callbacks") or [])
         if names and _engine.default_fit(self._tuner.hypermodel):
-            _engine.check_objective_logged(self._tuner.hypermodel, self._oracle.get_space(),
-                                           names, fit_args, fit_kwargs)
+            # A user callback may write the objective into the logs: warn, the guard decides.
+            _engine.check_objective_logged(self._tuner, names, fit_args, fit_kwargs,
+                                           strict=not callbacks)
             callbacks.append(_engine.ObjectiveGuard(names))
         if (early_stopping and len(names) == 1
                 and not any("EarlyStopping" in type(c).__name__ for c in callbacks)):
             from keras_boost.callbacks import AdaptiveEarlyStopping
 
-            callbacks.append(AdaptiveEarlyStopping(monitor=names[0],
-                                                   mode=self._oracle.objective.direction))
+            # A one-name MultiObjective has direction "min" whatever its metric's own.
+            mode = getattr(objective, "name_to_direction", {}).get(names[0], objective.direction)
+            callbacks.append(AdaptiveEarlyStopping(monitor=names[0], mode=mode))
         fit_kwargs["callbacks"] = callbacks
         try:
             self._tuner.search(*fit_args, **fit_kwargs)
@@ -228,14 +230,17 @@ class Tuner:
 
         Takes what ``model.fit`` takes. Without ``epochs`` it trains for the
         number of epochs at which the best trial scored best (there is
-        usually no validation data left to stop on).
+        usually no validation data left to stop on). The model is built as
+        keras-tuner builds a trial's: the tuner's ``optimizer``, ``loss`` and
+        ``metrics`` apply, inside its ``distribution_strategy``.
 
         Raises:
             RuntimeError: when no trial has completed.
         """
         trial = self._best_trials(1, "retrain_best")[0]
         hp = trial.hyperparameters
-        model = self._tuner.hypermodel.build(hp)
+        # keras-tuner's own trial build: the tuner's optimizer/loss/metrics and strategy apply.
+        model = self._tuner._build_hypermodel(hp)
         if "epochs" not in fit_kwargs and trial.best_step is not None:
             fit_kwargs["epochs"] = int(trial.best_step) + 1
         self._tuner.hypermodel.fit(hp, model, *fit_args, **fit_kwargs)

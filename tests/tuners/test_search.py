@@ -156,7 +156,7 @@ def test_consecutive_failures_stop_with_an_error_naming_the_last_one(tmp_path):
     tuner = Tuner(_always_fails, strategy="grid", max_consecutive_failed_trials=2,
                   directory=str(tmp_path))
     with pytest.raises(ConsecutiveFailuresError,
-                       match=r"2 consecutive.*trial 1 .*RuntimeError: broken loss with units=4"):
+                       match=r"2 consecutive.*trial 0*1 .*RuntimeError: broken loss with units=4"):
         tuner.search(x, y, epochs=1, validation_split=0.25, verbose=0)
     assert [r["status"] for r in tuner.results()] == ["FAILED", "FAILED"]
     with pytest.raises(RuntimeError, match="no completed trial"):
@@ -190,3 +190,118 @@ def test_objective_missing_from_the_logs_is_an_error_before_any_trial(tmp_path):
     with pytest.raises(ValueError, match=r"'val_loss' needs validation data.*validation_split"):
         Tuner(build_mlp, max_trials=1, directory=str(tmp_path), overwrite=True).search(x, y)
     assert not list(tmp_path.rglob("trial_*"))
+
+
+def _layers_in_a_loop(hp):
+    """The units of the second layer exist only once a trial has built two layers."""
+    model = keras.Sequential([keras.Input((8,))])
+    for i in range(hp.Int("layers", 1, 2)):
+        model.add(keras.layers.Dense(hp.Choice(f"units_{i}", [2, 4]), activation="relu"))
+    model.add(keras.layers.Dense(2))
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def test_grid_runs_every_point_including_hyperparameters_created_in_loops(tmp_path, capsys):
+    x, y = mlp_data(16)
+    tuner = Tuner(_layers_in_a_loop, strategy="grid", directory=str(tmp_path))
+    tuner.search(x, y, epochs=1, validation_split=0.25, early_stopping=False)
+    points = {tuple(sorted(r["hyperparameters"].items())) for r in tuner.results()}
+    assert len(points) == len(tuner.results()) == 6  # 2 with one layer, 4 with two
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Trial ")]
+    assert len(lines) == 6  # a grid's total is shown as an estimate, never as exact
+    assert all(line.startswith(f"Trial {n}:") or line.startswith(f"Trial {n}/~")
+               for n, line in enumerate(lines, 1))
+
+
+class _F1Logger(keras.callbacks.Callback):
+    """A user callback that writes its own metric into the logs (a common Keras pattern)."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["val_f1"] = 0.5 + epoch
+
+
+def _no_metrics(hp):
+    model = build_mlp(hp)
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def test_objective_logged_by_a_callback_or_tuner_metrics_is_accepted(tmp_path):
+    import keras_tuner as kt
+
+    x, y = mlp_data(16)
+    tuner = Tuner(_no_metrics, objective=kt.Objective("val_f1", "max"), max_trials=1,
+                  directory=str(tmp_path), project_name="callback")
+    tuner.search(x, y, epochs=1, validation_split=0.25, verbose=0, callbacks=[_F1Logger()])
+    assert [(r["status"], r["score"]) for r in tuner.results()] == [("COMPLETED", 0.5)]
+
+    tuner = Tuner(_no_metrics, objective="val_accuracy", metrics=["accuracy"], max_trials=1,
+                  directory=str(tmp_path), project_name="metrics")
+    tuner.search(x, y, epochs=1, validation_split=0.25, verbose=0)
+    assert [r["status"] for r in tuner.results()] == ["COMPLETED"]
+    assert 0 <= tuner.results()[0]["score"] <= 1
+
+
+def test_retrain_best_applies_the_tuner_optimizer_loss_and_metrics(tmp_path):
+    def sgd_no_logits(hp):
+        model = build_mlp(hp)
+        model.compile("sgd", "sparse_categorical_crossentropy")
+        return model
+
+    x, y = mlp_data(16)
+    tuner = Tuner(sgd_no_logits, max_trials=1, directory=str(tmp_path),
+                  optimizer=keras.optimizers.RMSprop(1e-2), metrics=["accuracy"],
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    tuner.search(x, y, epochs=1, validation_split=0.25, verbose=0)
+    model = tuner.retrain_best(x, y, epochs=1, verbose=0)
+    assert isinstance(model.optimizer, keras.optimizers.RMSprop)
+    assert model.loss.from_logits is True
+    assert "accuracy" in model.history.history
+
+
+class _ModeRecorder:
+    """A keras_tuner.HyperModel that records (callback, mode) of each fit."""
+
+    def __new__(cls):
+        import keras_tuner as kt
+
+        class _Recorder(kt.HyperModel):
+            seen = []
+
+            def build(self, hp):
+                return build_mlp(hp)
+
+            def fit(self, hp, model, *args, **kwargs):
+                self.seen.extend((type(c).__name__, getattr(c, "mode", None))
+                                 for c in kwargs["callbacks"])
+                return model.fit(*args, **kwargs)
+
+        return _Recorder()
+
+
+def test_one_element_objective_list_stops_trials_in_the_metric_direction(tmp_path):
+    hypermodel = _ModeRecorder()
+    x, y = mlp_data(16)
+    tuner = Tuner(hypermodel, objective=["val_accuracy"], max_trials=1, directory=str(tmp_path))
+    tuner.search(x, y, epochs=1, validation_split=0.25, verbose=0)
+    assert ("AdaptiveEarlyStopping", "max") in hypermodel.seen
+    assert ("AdaptiveEarlyStopping", "min") not in hypermodel.seen
+
+
+def _nan_when_bad(hp):
+    model = build_mlp(hp)
+    if hp.Choice("bad", [1, 0]):  # the grid runs the default (1) first
+        model = keras.Sequential([model, keras.layers.Lambda(lambda t: t * float("nan"))])
+        model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def test_trial_whose_loss_became_nan_says_so(tmp_path):
+    x, y = mlp_data(16)
+    tuner = Tuner(_nan_when_bad, strategy="grid", max_trials=2, directory=str(tmp_path))
+    tuner.search(x, y, epochs=1, validation_split=0.25, verbose=0)
+    rows = tuner.results()
+    assert rows[0]["hyperparameters"]["bad"] == 1 and rows[0]["status"] == "FAILED"
+    assert "NaN" in rows[0]["error"] and "val_loss" in rows[0]["error"]
+    assert rows[1]["status"] == "COMPLETED"

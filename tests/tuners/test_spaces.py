@@ -54,14 +54,17 @@ def test_grid_over_a_float_without_step_is_refused_before_any_trial(tmp_path):
     Tuner(_float_space, strategy="random", directory=str(tmp_path), overwrite=True)
 
 
-def test_grid_size_counts_the_points_and_becomes_the_default_budget(tmp_path):
+def test_grid_size_counts_the_points_but_does_not_cap_the_grid(tmp_path):
     def stepped(hp):
         hp.Float("dropout", 0.0, 0.5, step=0.25)
         return build_mlp(hp)
 
     tuner = Tuner(stepped, strategy="grid", directory=str(tmp_path))
     assert spaces.grid_size(tuner.oracle.get_space()) == 3 * 2 * 2
-    assert tuner.oracle.max_trials == 12
+    # The grid oracle stops when the grid is exhausted: later hyperparameters count too.
+    assert tuner.oracle.max_trials is None
+    assert Tuner(stepped, strategy="grid", max_trials=5, directory=str(tmp_path),
+                 overwrite=True).oracle.max_trials == 5
 
 
 def test_objective_names_and_missing_objective_message():
