@@ -11,7 +11,7 @@ import keras
 from keras_boost.pruning import _tfmot, registry
 from keras_boost.pruning.schedules import ConstantSparsity, PolynomialDecay, PruningSchedule
 from keras_boost.pruning.wrapper import PruneLowMagnitude, validate_params
-from keras_boost.regularization._graph import Functional, clone
+from keras_boost.regularization._graph import clone, is_plain_model, rebuild
 
 _DEFAULT_SCHEDULE = ConstantSparsity(0.5, 0)
 
@@ -23,16 +23,9 @@ def _copy_layer(layer):
     Python function, refused by Keras' safe mode) is returned itself, as tfmot
     does: sharing a stateless layer with the copy changes nothing in the original.
     """
-    try:
-        new = type(layer).from_config(layer.get_config())
-    except Exception as error:  # noqa: BLE001 - any failure means "cannot rebuild"
-        if not layer.weights:
-            return layer
-        raise TypeError(
-            f"Pruning cannot copy layer {layer.name!r} of class {type(layer).__name__} from "
-            f"its config ({type(error).__name__}: {error}). Give the class a complete "
-            "`get_config()` and register it (and any function it holds) with "
-            "`keras.saving.register_keras_serializable`.") from error
+    new = rebuild(layer, owner="Pruning", advice="or keep that layer out of the model you prune.")
+    if new is layer:
+        return layer
     if layer.built and not new.built:
         build_config = layer.get_build_config()
         if build_config:
@@ -43,7 +36,7 @@ def _copy_layer(layer):
 
 
 def _check_model(model):
-    if type(model) not in (keras.Sequential, Functional):
+    if not is_plain_model(model):
         raise ValueError(
             "`prune_low_magnitude` prunes Sequential and functional models. Received: a "
             f"subclassed model ({type(model).__name__}), whose layer graph or own code "

@@ -13,11 +13,11 @@ in the same order, finds each insertion point again.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 import keras
-from keras.src.models.functional import Functional
 
 _CONV_RANK = {
     keras.layers.Conv1D: 1, keras.layers.Conv2D: 2, keras.layers.Conv3D: 3,
@@ -54,12 +54,17 @@ def is_block_start(layer) -> bool:
     return bool(conv_rank(layer)) or isinstance(layer, _DENSE_LIKE)
 
 
-def rebuild(layer, config=None):
+_REBUILD_ADVICE = ("or regularize that model by hand with `**preset.layer_kwargs('dense')` and "
+                   "`keras.layers.Dropout(preset.dropout)`.")
+
+
+def rebuild(layer, config=None, owner="`apply_preset`", advice=_REBUILD_ADVICE):
     """A fresh copy of ``layer`` from ``config`` (default: its own), or a TypeError.
 
     A layer without weights that cannot be rebuilt (a ``Lambda`` holding a
     Python lambda, refused by Keras' safe mode) is returned itself: sharing a
     stateless layer with the copy changes nothing in the original model.
+    ``owner`` and ``advice`` word the error for the caller.
     """
     try:
         return layer.__class__.from_config(layer.get_config() if config is None else config)
@@ -67,17 +72,27 @@ def rebuild(layer, config=None):
         if not layer.weights:
             return layer
         raise TypeError(
-            f"`apply_preset` cannot rebuild layer {layer.name!r} of class "
-            f"{type(layer).__name__} from its config ({type(error).__name__}: {error}). "
-            "Give the class a complete `get_config()` (and register it with "
-            "`keras.saving.register_keras_serializable`), or regularize that model by hand "
-            "with `**preset.layer_kwargs('dense')` and `keras.layers.Dropout(preset.dropout)`."
-        ) from error
+            f"{owner} cannot rebuild layer {layer.name!r} of class {type(layer).__name__} from "
+            f"its config ({type(error).__name__}: {error}). Give the class a complete "
+            "`get_config()` and register it (and any function it holds) with "
+            f"`keras.saving.register_keras_serializable`, {advice}") from error
+
+
+@functools.cache
+def _functional_class():
+    """The class ``keras.Model(inputs, outputs)`` returns (not public in Keras)."""
+    inputs = keras.Input((1,))
+    return type(keras.Model(inputs, inputs))
+
+
+def is_plain_model(model) -> bool:
+    """True for exactly ``keras.Sequential`` or a functional model, not a subclass of either."""
+    return type(model) in (keras.Sequential, _functional_class())
 
 
 def uncompiled(model):
     """An uncompiled functional model on ``model``'s own graph (layers shared, nothing copied)."""
-    return Functional(model.input, model.output, name=model.name)
+    return keras.Model(model.input, model.output, name=model.name)
 
 
 def input_names(model) -> dict:

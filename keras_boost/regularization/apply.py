@@ -9,10 +9,10 @@ from collections import defaultdict
 import keras
 
 from keras_boost.regularization._graph import (
-    Functional,
     clone,
     compile_like,
     input_names,
+    is_plain_model,
     make_dropout,
     noised_inputs,
     plan_dropout,
@@ -35,7 +35,7 @@ def check_rebuildable(model, what: str = "apply_preset") -> None:
             f"Received: {type(model).__module__}.{type(model).__name__}. For a single new layer "
             "use `keras.layers.Dense(64, **preset.layer_kwargs('dense'))`; a tf_keras (Keras 2) "
             "model must be rebuilt with Keras 3 first.")
-    if type(model) not in (keras.Sequential, Functional):
+    if not is_plain_model(model):
         raise TypeError(
             f"`{what}` can rebuild Sequential and functional models only. Received: the "
             f"subclassed model {model.name!r} of class {type(model).__name__}, whose layer graph "

@@ -27,6 +27,15 @@ def mlp():
     return model
 
 
+def two_output_model():
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dense(8, activation="relu")(inputs)
+    model = keras.Model(inputs, {"out_a": keras.layers.Dense(1, name="out_a")(hidden),
+                                 "out_b": keras.layers.Dense(1, name="out_b")(hidden)})
+    model.compile(optimizer="adam", loss={"out_a": "mse", "out_b": "mae"})
+    return model
+
+
 class PoisonAt(keras.callbacks.Callback):
     """Makes the weights NaN at the start of one epoch (a test-only helper)."""
 
@@ -91,11 +100,7 @@ def test_validation_freq_two_and_both_callbacks_reused():
 
 def test_multi_output_monitor():
     x, y = data()
-    inputs = keras.Input((4,))
-    hidden = keras.layers.Dense(8, activation="relu")(inputs)
-    model = keras.Model(inputs, {"out_a": keras.layers.Dense(1, name="out_a")(hidden),
-                                 "out_b": keras.layers.Dense(1, name="out_b")(hidden)})
-    model.compile(optimizer="adam", loss={"out_a": "mse", "out_b": "mae"})
+    model = two_output_model()
     stopper = AdaptiveEarlyStopping("val_out_a_loss")
     detector = OverfittingDetector("out_b_loss", action=None)
     history = model.fit(x, {"out_a": y, "out_b": -y}, validation_split=0.25, epochs=6,
@@ -116,11 +121,7 @@ def test_fit_without_validation_data_warns_once():
 
 def test_two_detectors_on_a_multi_output_model_keep_both_gaps():
     x, y = data()
-    inputs = keras.Input((4,))
-    hidden = keras.layers.Dense(8, activation="relu")(inputs)
-    model = keras.Model(inputs, {"out_a": keras.layers.Dense(1, name="out_a")(hidden),
-                                 "out_b": keras.layers.Dense(1, name="out_b")(hidden)})
-    model.compile(optimizer="adam", loss={"out_a": "mse", "out_b": "mae"})
+    model = two_output_model()
     first = OverfittingDetector("out_a_loss", action=None)
     second = OverfittingDetector("out_b_loss", action=None)
     history = model.fit(x, {"out_a": y, "out_b": -y}, validation_split=0.25, epochs=4,

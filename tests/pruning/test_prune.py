@@ -210,20 +210,7 @@ def test_lambda_layers_are_kept_as_they_are(function):
                                atol=1e-6)
 
 
-class TrainStepSequential(keras.Sequential):
-    def train_step(self, data):
-        raise RuntimeError("the user's own training step")
-
-
-class FunctionalSubclass(keras.Model):
-    def __init__(self, **kwargs):
-        inputs = keras.Input((4,))
-        super().__init__(inputs, L.Dense(2)(L.Dense(8)(inputs)), **kwargs)
-
-
-@pytest.mark.parametrize("make", [
-    lambda: TrainStepSequential([keras.Input((4,)), L.Dense(8), L.Dense(2)]), FunctionalSubclass])
-def test_subclasses_of_sequential_and_functional_models_are_refused(make):
-    model = make()
+def test_subclasses_of_sequential_and_functional_models_are_refused(subclassed_model):
+    model = subclassed_model
     with pytest.raises(ValueError, match=f"subclassed model.*{type(model).__name__}.*own code"):
         pruning.prune_low_magnitude(model)

@@ -292,23 +292,8 @@ def test_applying_heavy_twice_adds_no_second_input_noise(build):
     assert not [row for row in describe(once, "heavy").changes if "GaussianNoise" in row[1]]
 
 
-class TrainStepSequential(keras.Sequential):
-    def train_step(self, data):
-        raise RuntimeError("the user's own training step")
-
-
-class FunctionalSubclass(keras.Model):
-    def __init__(self, **kwargs):
-        inputs = keras.Input((6,))
-        super().__init__(inputs, keras.layers.Dense(2)(keras.layers.Dense(8)(inputs)), **kwargs)
-
-
-@pytest.mark.parametrize("make", [
-    lambda: TrainStepSequential([keras.Input((6,)), keras.layers.Dense(8),
-                                 keras.layers.Dense(2)]),
-    FunctionalSubclass])
-def test_subclasses_of_sequential_and_functional_models_are_refused(make):
-    model = make()
+def test_subclasses_of_sequential_and_functional_models_are_refused(subclassed_model):
+    model = subclassed_model
     for function in (apply_preset, describe):
         with pytest.raises(TypeError, match=f"class {type(model).__name__}.*own code"):
             function(model)
