@@ -40,8 +40,8 @@ def _seed(value: str) -> int:
     try:
         seed = int(value)
     except ValueError:
-        seed = -1
-    if not 0 <= seed < 2**32:
+        seed = None
+    if seed is None or not 0 <= seed < 2**32:
         raise argparse.ArgumentTypeError(f"expected an integer from 0 to 2**32 - 1, got {value!r}")
     return seed
 

@@ -200,7 +200,7 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
         self._start_time = None
         self._epoch_start = None
         self._warned_missing = False
-        self._log_keys = None  # every log name seen; None until an epoch ends
+        self._last_keys = None  # the last epoch's log names; None until an epoch ends
         self._seen_monitor = False
 
     # Keras hooks ---------------------------------------------------------------
@@ -213,7 +213,7 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        self._log_keys = (self._log_keys or set()) | set(logs)
+        self._last_keys = list(logs)
         self._seen_monitor = self._seen_monitor or self.monitor in logs
         reason = self._check(epoch, logs)
         if reason is None and self._over_time():
@@ -315,12 +315,12 @@ class AdaptiveEarlyStopping(keras.callbacks.Callback):
                       stacklevel=2)
 
     def _warn_never_seen(self):
-        if self._warned_missing or self._seen_monitor or self._log_keys is None:
+        if self._warned_missing or self._seen_monitor or self._last_keys is None:
             return
         self._warned_missing = True
         warnings.warn(f"`AdaptiveEarlyStopping` monitors {self.monitor!r}, which never appeared "
                       f"in the logs, so it could not stop training or restore the best weights. "
-                      f"Available: {sorted(self._log_keys)}. Pass validation_data= or "
+                      f"Available: {sorted(self._last_keys)}. Pass validation_data= or "
                       "validation_split= to fit, or one of the available names as monitor=.",
                       stacklevel=2)
 

@@ -9,6 +9,7 @@ recompile. ``get_config`` reports the current value.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import keras
@@ -27,7 +28,7 @@ def check_number(owner, name, value, *, low=None, high=None, low_open=False, hig
         raise TypeError(f"`{owner}` expects `{name}` to be {kind}. Received: {name}={value!r} "
                         f"of type {type(value).__name__}. Pass e.g. {name}={example}.")
     given, value = value, int(value) if integer else float(value)
-    if not integer and value in (float("inf"), float("-inf")):
+    if not integer and math.isinf(value):
         raise ValueError(f"`{owner}` expects `{name}` to be a finite number. Received: "
                          f"{name}={given!r}. Pass e.g. {name}={example}.")
     bad = ((low is not None and (value <= low if low_open else value < low))
