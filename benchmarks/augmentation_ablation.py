@@ -1,7 +1,7 @@
 """Which time-series layers help the FCN of augmentation_accuracy.py? One chain at a time.
 
-The same model, recipe and seeds as ``augmentation_accuracy.py`` (300
-epochs, Adam with cosine decay, same initial weights per seed), trained with
+The same model, recipe and seeds as ``augmentation_accuracy.py`` (3000
+optimizer steps, Adam with cosine decay, same initial weights per seed), trained with
 each augmentation chain below as its first layer. This is the evidence
 behind what the time-series presets contain.
 
@@ -22,7 +22,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import keras  # noqa: E402
-from augmentation_accuracy import fcn_accuracies  # noqa: E402
+from augmentation_accuracy import STEPS, fcn_accuracies  # noqa: E402
 
 import keras_boost.layers as kbl  # noqa: E402
 
@@ -63,13 +63,17 @@ def main(argv=None):
     parser.add_argument("--datasets", nargs="+", default=["GunPoint", "ArrowHead"])
     parser.add_argument("--chains", nargs="+", default=list(CHAINS), choices=list(CHAINS))
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=300)
+    parser.add_argument("--steps", type=int, default=STEPS,
+                        help="optimizer steps per run, the same for every set (default 3000)")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="train this many epochs on every set instead of --steps")
     parser.add_argument("--quick", action="store_true", help="GunPoint, 2 seeds, 3 epochs")
     args = parser.parse_args(argv)
     if args.quick:
         args.datasets, args.seeds, args.epochs = ["GunPoint"], 2, 3
     start = time.perf_counter()
-    print(f"FCN, {args.epochs} epochs, seeds 0..{args.seeds - 1}: test accuracy mean (std), "
+    budget = f"{args.epochs} epochs" if args.epochs else f"{args.steps} optimizer steps"
+    print(f"FCN, {budget}, seeds 0..{args.seeds - 1}: test accuracy mean (std), "
           "difference to none\n")
     print("| dataset | chain | layers | accuracy | vs none |")
     print("|---|---|---|---|---|")
@@ -78,7 +82,7 @@ def main(argv=None):
         for short in args.chains:
             chain = CHAINS[short]
             _, scores = fcn_accuracies(name, lambda seed, chain=chain: chain_layer(chain, seed),
-                                        range(args.seeds), args.epochs)
+                                        range(args.seeds), args.epochs, args.steps)
             base = scores if short == "none" else base
             diff = "" if base is None else f"{scores.mean() - base.mean():+.3f}"
             layers = ", ".join(f"{cls.__name__}({', '.join(f'{k}={v}' for k, v in kw.items())})"
