@@ -6,11 +6,14 @@ there (all of the last 10% of epochs). Each detector reads only ``loss`` and ``v
 epoch by epoch, and may raise one alarm with an onset epoch:
 
 - ``OverfittingDetector`` (keras-boost): ``onset_epoch`` of
-  ``OverfittingDetector.diagnose``;
+  ``OverfittingDetector.diagnose`` at the end of the run (None when the last
+  episode of overfitting recovered);
 - "val_loss rose 3 epochs": the first epoch where val_loss rose three times
   in a row; onset = the first epoch of the rise;
 - Prechelt GL5: generalization loss ``100 * (val_loss / best val_loss - 1) > 5``;
-  onset = the epoch after the best val_loss.
+  onset = the epoch after the best val_loss;
+- Prechelt GL5 at the last epoch: the same test on the final epoch only, a
+  rule that, like OverfittingDetector, withdraws an alarm that did not last.
 
 Recall is over overfitting runs, the false-alarm rate over the others, delay
 is ``onset - epoch of the test-loss minimum`` (median over detected runs);
@@ -67,8 +70,15 @@ def prechelt_gl5(train, val):
     return None
 
 
+def prechelt_gl5_last(train, val):
+    best_epoch = int(np.argmin(val))
+    if val[best_epoch] > 0 and 100 * (val[-1] / val[best_epoch] - 1) > 5:
+        return best_epoch + 1, len(val) - 1
+    return None
+
+
 METHODS = {"OverfittingDetector": ours, "val_loss rose 3 epochs": three_rises,
-           "Prechelt GL5": prechelt_gl5}
+           "Prechelt GL5": prechelt_gl5, "Prechelt GL5 at the last epoch": prechelt_gl5_last}
 
 
 def evaluate(runs, method):

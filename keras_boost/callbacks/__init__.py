@@ -8,6 +8,11 @@ Example:
 """
 
 from keras_boost.callbacks.adaptive_early_stopping import AdaptiveEarlyStopping, StopReason
-from keras_boost.callbacks.overfitting_detector import DIAGNOSES, OverfittingDetector
+from keras_boost.callbacks.overfitting_detector import (
+    DIAGNOSES,
+    OverfittingDetector,
+    OverfittingEpisode,
+)
 
-__all__ = ["DIAGNOSES", "AdaptiveEarlyStopping", "OverfittingDetector", "StopReason"]
+__all__ = ["DIAGNOSES", "AdaptiveEarlyStopping", "OverfittingDetector", "OverfittingEpisode",
+           "StopReason"]

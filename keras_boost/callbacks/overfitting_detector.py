@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 import warnings
+from typing import NamedTuple
 
 import keras
 import numpy as np
@@ -21,6 +22,15 @@ _NOISE_Z = 3.0  # the rise must exceed this many noise standard deviations...
 _RELATIVE_RISE = 0.10  # ...and this share of the minimum (of the error, for accuracy-like)
 _STILL_FALLING = 0.15  # underfitting: the last quarter of epochs brought this share of the drop
 _SMOOTH = 0.3  # weight of the newest gap in the smoothed gap
+_RECOVERED = 0.5  # an episode ends once the rise falls below this share of the margin
+
+
+class OverfittingEpisode(NamedTuple):
+    """One stretch of sustained overfitting: epochs count from 0 like ``History``."""
+
+    onset_epoch: int
+    detected_epoch: int
+    recovered_epoch: int | None = None  # None while it lasts
 
 
 def _next_steps(diagnosis: str, best_epoch) -> list[str]:
@@ -65,7 +75,10 @@ class OverfittingDetector(keras.callbacks.Callback):
     10% of the minimum (of the error rate ``1 - score`` for accuracy-like
     scores in [0, 1]), while the training curve did not get worse. A single
     bad epoch is not overfitting. ``onset_epoch`` is the first epoch after the
-    validation minimum. Other diagnoses: ``diverging`` (NaN, or
+    validation minimum. An episode of overfitting ends when validation comes
+    back to within half that margin of its best (or below it): the diagnosis
+    then reflects the curve as it is now, and ``episodes`` keeps the record.
+    Other diagnoses: ``diverging`` (NaN, or
     the training curve itself rising), ``underfitting`` (training and
     validation curves both still improving: the last quarter of the epochs
     brought 15% of the training curve's drop), ``good_fit``, ``inconclusive``
@@ -76,7 +89,8 @@ class OverfittingDetector(keras.callbacks.Callback):
         val_monitor: its validation counterpart. Default ``"val_" + monitor``.
         mode: ``"auto"`` (default: from the name or compiled metric), ``"min"``
             or ``"max"``.
-        action: what to do once, when overfitting is first detected:
+        action: what to do when an episode of overfitting is detected (once
+            per episode, never every epoch):
             ``"warn"`` (default), ``"stop"`` (set ``model.stop_training``),
             ``"reduce_lr"`` (multiply the optimizer's learning rate by
             ``factor``, not below ``min_lr``), None (only diagnose) or a
@@ -86,8 +100,12 @@ class OverfittingDetector(keras.callbacks.Callback):
 
     Attributes (live during ``fit``; epochs count from 0 like ``History``):
         diagnosis: one of ``DIAGNOSES``.
-        onset_epoch: first epoch of sustained overfitting, or None.
-        detected_epoch: the epoch at which overfitting was detected, or None.
+        onset_epoch: first epoch of the current episode of overfitting, or
+            None when the model is not overfitting now.
+        detected_epoch: the epoch at which that episode was detected, or None.
+        episodes: every episode so far, as ``OverfittingEpisode(onset_epoch,
+            detected_epoch, recovered_epoch)`` (``recovered_epoch`` is None
+            while it lasts).
         gap, smoothed_gap: the latest gap and its exponential average.
         gaps: the gap at every epoch that had both values.
         gap_key: the log name of the gap (``"generalization_gap"`` for
@@ -151,6 +169,7 @@ class OverfittingDetector(keras.callbacks.Callback):
         self.gap = None
         self.smoothed_gap = None
         self.gaps = []
+        self.episodes = []
         self._direction = None
         self._epochs, self._train, self._val = [], [], []
         self._evidence = {}
@@ -217,9 +236,9 @@ class OverfittingDetector(keras.callbacks.Callback):
             self.smoothed_gap = _SMOOTH * self.gap + (1 - _SMOOTH) * self.smoothed_gap
         logs[self.gap_key] = self.gap
         logs[self.gap_key + "_smoothed"] = self.smoothed_gap
-        was_overfitting = self.onset_epoch is not None
+        episodes = len(self.episodes)
         self.diagnosis = self._classify()
-        return self.onset_epoch is not None and not was_overfitting
+        return len(self.episodes) > episodes
 
     def _classify(self) -> str:
         train, val = np.asarray(self._train), np.asarray(self._val)
@@ -250,6 +269,11 @@ class OverfittingDetector(keras.callbacks.Callback):
         if self.onset_epoch is None and sustained:
             self.onset_epoch = int(epochs[best + 1])
             self.detected_epoch = int(epochs[-1])
+            self.episodes.append(OverfittingEpisode(self.onset_epoch, self.detected_epoch))
+        elif self.onset_epoch is not None and rise <= _RECOVERED * margin:
+            # Validation came back near (or below) its best: the episode is over.
+            self.episodes[-1] = self.episodes[-1]._replace(recovered_epoch=int(epochs[-1]))
+            self.onset_epoch = self.detected_epoch = None
         if self.onset_epoch is not None:
             return "overfitting"
         quarter = max(_MIN_EPOCHS, len(train) // 4)
@@ -308,6 +332,11 @@ class OverfittingDetector(keras.callbacks.Callback):
         if self.gap is not None:
             lines.append(f"Generalization gap: {self.gap:.4g} now, smoothed "
                          f"{self.smoothed_gap:.4g}.")
+        for episode in self.episodes:
+            if episode.recovered_epoch is not None:
+                lines.append(f"Overfitting from epoch {episode.onset_epoch} (detected at epoch "
+                             f"{episode.detected_epoch}) until {self.val_monitor} came back "
+                             f"at epoch {episode.recovered_epoch}.")
         if self.onset_epoch is not None:
             lines.append(f"Overfitting since epoch {self.onset_epoch} (detected at epoch "
                          f"{self.detected_epoch}).")

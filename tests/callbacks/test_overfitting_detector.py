@@ -227,3 +227,37 @@ def test_diagnose_places_validation_freq_values_on_their_epochs():
     offline = OverfittingDetector.diagnose(history)
     assert offline.onset_epoch == live.onset_epoch and offline.onset_epoch % 2 == 1
     assert offline.gaps == live.gaps and len(offline.gaps) == 30
+
+
+def bump_curves(bumps, epochs=100):
+    """A training curve that keeps falling and a validation curve with rises that go away."""
+    e = np.arange(epochs)
+    val = 0.5 + 0.5 * np.exp(-e / 4) - 0.0005 * e
+    for start, stop in bumps:
+        val += 0.15 * np.clip(np.minimum(e - start, stop - e) / 5, 0, 1)
+    return {"loss": list(0.1 + 0.9 * np.exp(-e / 4)), "val_loss": list(val)}
+
+
+def test_an_episode_that_goes_away_is_withdrawn_and_kept_in_the_record():
+    detector = OverfittingDetector.diagnose(bump_curves([(30, 50)]))
+    assert detector.diagnosis == "good_fit" and detector.onset_epoch is None
+    [episode] = detector.episodes
+    assert 27 <= episode.onset_epoch <= 32 < episode.detected_epoch < episode.recovered_epoch < 52
+    assert f"until val_loss came back at epoch {episode.recovered_epoch}" in detector.report()
+
+
+def test_a_rise_that_lasts_stays_open():
+    detector = OverfittingDetector.diagnose(bump_curves([(30, 200)]))
+    assert detector.diagnosis == "overfitting"
+    assert detector.episodes == [(detector.onset_epoch, detector.detected_epoch, None)]
+
+
+def test_the_action_runs_once_per_episode():
+    calls = []
+    detector = OverfittingDetector(action=lambda d, epoch, logs: calls.append(d.onset_epoch))
+    history = bump_curves([(20, 40), (60, 200)])
+    replay(detector, [{"loss": t, "val_loss": v}
+                      for t, v in zip(history["loss"], history["val_loss"], strict=True)])
+    assert len(detector.episodes) == 2 and detector.episodes[0].recovered_epoch is not None
+    assert calls == [episode.onset_epoch for episode in detector.episodes]
+    assert detector.onset_epoch == detector.episodes[1].onset_epoch
