@@ -347,6 +347,8 @@ class OverfittingDetector(keras.callbacks.Callback):
     def plot(self, path=None):
         """Plot the curves with the onset marked and the gap below; save to ``path`` if given.
 
+        Episodes of overfitting that ended are shaded.
+
         Needs matplotlib (``pip install "keras-boost[plot]"``). Returns the figure.
         """
         from matplotlib.figure import Figure
@@ -358,6 +360,10 @@ class OverfittingDetector(keras.callbacks.Callback):
         top.plot(self._epochs, [sign * v for v in self._val], label=self.val_monitor)
         bottom.plot(self._epochs, self.gaps, color="tab:red", label=self.gap_key)
         for axis in (top, bottom):
+            for number, episode in enumerate(e for e in self.episodes if e.recovered_epoch):
+                axis.axvspan(episode.onset_epoch, episode.recovered_epoch, color="gray",
+                             alpha=0.15, label="overfitting that ended"
+                             if axis is top and number == 0 else None)
             if self.onset_epoch is not None:
                 axis.axvline(self.onset_epoch, color="gray", linestyle="--",
                              label="overfitting onset" if axis is top else None)

@@ -261,3 +261,10 @@ def test_the_action_runs_once_per_episode():
     assert len(detector.episodes) == 2 and detector.episodes[0].recovered_epoch is not None
     assert calls == [episode.onset_epoch for episode in detector.episodes]
     assert detector.onset_epoch == detector.episodes[1].onset_epoch
+
+
+def test_plot_shades_an_episode_that_ended(tmp_path):
+    pytest.importorskip("matplotlib")
+    figure = OverfittingDetector.diagnose(bump_curves([(30, 50)])).plot(tmp_path / "c.png")
+    labels = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert "overfitting that ended" in labels and "overfitting onset" not in labels
