@@ -29,6 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 import keras_boost.layers as kbl  # noqa: E402
 from keras_boost.datasets import BUNDLED_UCR_SETS, load_ucr  # noqa: E402
@@ -74,6 +75,18 @@ def build_model(input_shape, classes, augmentation, seed, decay_steps):
     return model
 
 
+def batches(x, y, seed):
+    """Shuffled batches of 16, reshuffled every epoch, as one endless ``tf.data`` pipeline.
+
+    The same batches as ``fit(x, y, shuffle=True)`` would draw, in another
+    order, without the per-epoch iterator that NumPy input costs: with 3-17
+    steps an epoch, building it took about 60% of the run time here.
+    """
+    return (tf.data.Dataset.from_tensor_slices((x, y))
+            .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+            .batch(BATCH).repeat())
+
+
 def fcn_accuracies(name, make_augmentation, seeds, epochs=None, steps=STEPS):
     """Test accuracy per seed of the FCN on UCR set ``name``.
 
@@ -88,9 +101,11 @@ def fcn_accuracies(name, make_augmentation, seeds, epochs=None, steps=STEPS):
     epochs = epochs_for(len(x_train), epochs, steps)
     steps = epochs * -(-len(x_train) // BATCH)
     scores = []
+    steps_per_epoch = -(-len(x_train) // BATCH)
     for seed in seeds:
         model = build_model(x_train.shape[1:], classes, make_augmentation(seed), seed, steps)
-        model.fit(x_train, y_train, batch_size=BATCH, epochs=epochs, verbose=0, shuffle=True)
+        model.fit(batches(x_train, y_train, seed), epochs=epochs, steps_per_epoch=steps_per_epoch,
+                  shuffle=False, verbose=0)  # the pipeline shuffles
         scores.append(model.evaluate(x_test, y_test, verbose=0)[1])
         keras.backend.clear_session()
     return x_train.shape, np.array(scores)
