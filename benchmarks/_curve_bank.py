@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 from pathlib import Path
 
 BANK = Path(__file__).resolve().parent / "data" / "curve_bank.json"
+HELD_OUT = BANK.with_name("curve_bank_seeds_2_3.json")
 
 
 def load_bank(path=BANK) -> list[dict]:
@@ -23,3 +25,24 @@ def epoch_logs(run) -> list[dict]:
 
 def finite(values) -> bool:
     return all(v is not None and math.isfinite(v) for v in values)
+
+
+def bank_from_argv(argv, description) -> list[dict]:
+    """The runs of the bank named by ``--bank`` (default: the tuning bank)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--bank", type=Path, default=BANK,
+                        help=f"curve bank JSON (default {BANK.name}; the held-out one is "
+                        f"{HELD_OUT.name})")
+    return load_bank(parser.parse_args(argv).bank)
+
+
+def subsets(runs):
+    """``(title, runs)`` pairs to print: all runs and, on the tuning bank, the seed-1 ones."""
+    seeds = sorted({run["config"]["seed"] for run in runs})
+    if 0 not in seeds:
+        yield (f"All runs (seeds {', '.join(map(str, seeds))}: held out, no constant was "
+               "chosen on them)"), runs
+        return
+    yield "All runs", runs
+    yield ("Seed-1 runs only (the constants were chosen on the seed-0 runs)",
+           [run for run in runs if run["config"]["seed"] == 1])

@@ -14,8 +14,10 @@ The replay and detector benchmarks read the JSON; regenerate it with::
     nice -n 10 python benchmarks/callbacks_curve_bank.py \
         --output benchmarks/data/curve_bank.json
 
-Use ``--runs N`` for a subset (the first N specs) and ``--epochs`` to change
-the length of every run.
+Use ``--runs N`` for a subset (the first N specs), ``--epochs`` to change
+the length of every run and ``--seeds 2 3`` for the held-out bank
+(``benchmarks/data/curve_bank_seeds_2_3.json``): the same configurations with
+seeds no rule was tuned on.
 """
 
 from __future__ import annotations
@@ -79,11 +81,16 @@ def load(name: str, seed: int):
     return task, cast
 
 
-def specs():
-    """The run specifications: a fixed, shuffled slice of the full grid."""
+def specs(seeds=(0, 1)):
+    """The run specifications: a fixed, shuffled slice of the full grid.
+
+    Other ``seeds`` (two of them) pick the same configurations with those
+    seeds instead: a held-out bank for rules whose constants were chosen on
+    the default one.
+    """
     grid = list(itertools.product(
         DATASETS, (16, 256), (0.0, 0.4),
-        (("adam", 1e-3), ("adam", 1e-2), ("sgd", 1e-2), ("sgd", 1e-1)), (0, 1)))
+        (("adam", 1e-3), ("adam", 1e-2), ("sgd", 1e-2), ("sgd", 1e-1)), tuple(seeds)))
     rng = np.random.default_rng(0)
     order = rng.permutation(len(grid))
     picked, per_dataset = [], dict.fromkeys(DATASETS, 0)
@@ -163,11 +170,14 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, default=Path("benchmarks/data/curve_bank.json"))
     parser.add_argument("--runs", type=int, default=None, help="only the first N specs")
     parser.add_argument("--epochs", type=int, default=160)
+    parser.add_argument("--seeds", type=int, nargs=2, default=[0, 1],
+                        help="the two seeds of the grid (default 0 1; e.g. 2 3 for a "
+                        "held-out bank)")
     args = parser.parse_args(argv)
     import keras
 
     runs = []
-    todo = specs()[: args.runs]
+    todo = specs(args.seeds)[: args.runs]
     start = time.perf_counter()
     for number, spec in enumerate(todo, start=1):
         run = train_one(spec, args.epochs)
@@ -179,7 +189,8 @@ def main(argv=None):
               f"({time.perf_counter() - start:.0f} s elapsed)", flush=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     bank = {"generator": "benchmarks/callbacks_curve_bank.py",
-            "command": f"python benchmarks/callbacks_curve_bank.py --epochs {args.epochs}",
+            "command": f"python benchmarks/callbacks_curve_bank.py --epochs {args.epochs} "
+                       f"--seeds {args.seeds[0]} {args.seeds[1]}",
             "versions": {"keras": keras.__version__}, "runs": runs}
     args.output.write_text(json.dumps(bank, separators=(",", ":")))
     print(f"wrote {len(runs)} runs to {args.output} ({args.output.stat().st_size / 1e6:.2f} MB)")

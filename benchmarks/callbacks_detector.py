@@ -32,7 +32,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
-from _curve_bank import finite, load_bank  # noqa: E402
+from _curve_bank import bank_from_argv, finite, subsets  # noqa: E402
 
 from keras_boost.callbacks import OverfittingDetector  # noqa: E402
 
@@ -127,16 +127,13 @@ def table(runs, title) -> str:
     return "\n".join(lines)
 
 
-def main():
-    runs = load_bank()
+def main(argv=None):
+    runs = bank_from_argv(argv, __doc__.splitlines()[0])
     usable = [r for r in runs if finite(r["history"]["loss"]) and finite(r["history"]["val_loss"])
               and finite(r["history"]["test_loss"])]
     print(f"{len(runs) - len(usable)} runs with NaN/inf left out (they diverge; no overfitting "
           "question to answer).\n")
-    print(table(usable, "All runs"))
-    print()
-    print(table([r for r in usable if r["config"]["seed"] == 1],
-                "Seed-1 runs only (the constants were chosen on the seed-0 runs)"))
+    print("\n\n".join(table(subset, title) for title, subset in subsets(usable)))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from _curve_bank import epoch_logs, load_bank  # noqa: E402
+from _curve_bank import bank_from_argv, epoch_logs, subsets  # noqa: E402
 
 from keras_boost.callbacks import AdaptiveEarlyStopping  # noqa: E402
 from keras_boost.testing.replay import replay  # noqa: E402
@@ -90,12 +90,9 @@ def table(runs, title) -> str:
     return "\n".join(lines)
 
 
-def main():
-    runs = load_bank()
-    print(table(runs, "All runs"))
-    print()
-    print(table([r for r in runs if r["config"]["seed"] == 1],
-                "Seed-1 runs only (the constants were chosen on the seed-0 runs)"))
+def main(argv=None):
+    runs = bank_from_argv(argv, __doc__.splitlines()[0])
+    print("\n\n".join(table(subset, title) for title, subset in subsets(runs)))
 
 
 if __name__ == "__main__":
