@@ -28,21 +28,23 @@ def finite(values) -> bool:
 
 
 def bank_from_argv(argv, description) -> list[dict]:
-    """The runs of the bank named by ``--bank`` (default: the tuning bank)."""
+    """The runs of the banks named by ``--bank`` (default: the tuning bank)."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--bank", type=Path, default=BANK,
-                        help=f"curve bank JSON (default {BANK.name}; the held-out one is "
-                        f"{HELD_OUT.name})")
-    return load_bank(parser.parse_args(argv).bank)
+    parser.add_argument("--bank", type=Path, nargs="+", default=[BANK],
+                        help=f"curve bank JSON files (default {BANK.name}; the held-out one "
+                        f"is {HELD_OUT.name}; several are pooled)")
+    return [run for path in parser.parse_args(argv).bank for run in load_bank(path)]
 
 
 def subsets(runs):
-    """``(title, runs)`` pairs to print: all runs and, on the tuning bank, the seed-1 ones."""
+    """``(title, runs)`` pairs to print: all runs, then those no constant was chosen on."""
     seeds = sorted({run["config"]["seed"] for run in runs})
     if 0 not in seeds:
         yield (f"All runs (seeds {', '.join(map(str, seeds))}: held out, no constant was "
                "chosen on them)"), runs
         return
     yield "All runs", runs
-    yield ("Seed-1 runs only (the constants were chosen on the seed-0 runs)",
-           [run for run in runs if run["config"]["seed"] == 1])
+    held = [seed for seed in seeds if seed != 0]
+    if held:
+        yield (f"Seed-{', '.join(map(str, held))} runs only (the constants were chosen on "
+               "the seed-0 runs)", [run for run in runs if run["config"]["seed"] != 0])
