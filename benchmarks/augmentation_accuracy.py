@@ -13,8 +13,9 @@ paired difference.
 Every set trains for the same number of optimizer steps (``--steps``, default
 3000: 1000 epochs of ArrowHead's 36 series, 177 of JapaneseVowels' 270). A
 fixed epoch count gives the smallest sets the fewest steps: at 300 epochs
-ArrowHead's baseline was still undertrained (0.738 against 0.763 at 1000
-epochs), and augmentation, which makes fitting harder, looked harmful there.
+ArrowHead's baseline was still undertrained (0.738, against 0.830 at 3000
+steps; docs/benchmarks.md), so the comparison measured how fast each arm
+converged rather than how well it generalised.
 
 Needs aeon (the UCR/UEA files): pip install "keras-boost[dev]".
 """
@@ -124,9 +125,6 @@ def main(argv=None):
     parser.add_argument("--datasets", nargs="+", default=list(SMALL_SETS),
                         help=f"default: the five small sets; all bundled: {BUNDLED_UCR_SETS}")
     parser.add_argument("--seeds", type=int, default=5)
-    # Too few steps leave the baseline undertrained (ArrowHead: 0.63 test accuracy at 100
-    # epochs, 0.74 at 300, 0.76 at 1000): the comparison then measures how fast each arm
-    # converges rather than how well it generalises.
     parser.add_argument("--steps", type=int, default=STEPS,
                         help="optimizer steps per run, the same for every set (default 3000)")
     parser.add_argument("--epochs", type=int, default=None,
