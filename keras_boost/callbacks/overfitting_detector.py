@@ -360,7 +360,8 @@ class OverfittingDetector(keras.callbacks.Callback):
         top.plot(self._epochs, [sign * v for v in self._val], label=self.val_monitor)
         bottom.plot(self._epochs, self.gaps, color="tab:red", label=self.gap_key)
         for axis in (top, bottom):
-            for number, episode in enumerate(e for e in self.episodes if e.recovered_epoch):
+            ended = (e for e in self.episodes if e.recovered_epoch is not None)
+            for number, episode in enumerate(ended):
                 axis.axvspan(episode.onset_epoch, episode.recovered_epoch, color="gray",
                              alpha=0.15, label="overfitting that ended"
                              if axis is top and number == 0 else None)
